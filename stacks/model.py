@@ -1,0 +1,429 @@
+"""The cloud-neutral description of one application.
+
+Everything here is plain data read from the stack config. It names what the
+application needs (services, jobs, a database, a cache, buckets) in terms a
+developer uses, and nothing of AWS or GCP beyond the two small settings blocks
+that pick a region and override derived sizes. Cloud-specific limits are
+checked by each renderer's own `validate` step.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import zoneinfo
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from stacks import cron
+
+DNS_NAME = re.compile(r"^[a-z]([a-z0-9-]*[a-z0-9])?$")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+SECRET_LOOKING_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)", re.I)
+# Names the renderers inject; a user value would silently shadow the wiring.
+RESERVED_ENV = frozenset(
+    {"PORT", "DATABASE_URL", "DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_USER",
+     "DATABASE_PASSWORD", "REDIS_URL", "APP_NAME", "APP_ENV"}
+)
+MAX_SERVICE_NAME = 20
+MAX_APP_NAME = 16
+
+
+class ModelError(ValueError):
+    """A rule of the model was broken; `path` is the config key path it concerns."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+class Strict(BaseModel):
+    """Keys are camelCase like the rest of Pulumi config; unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=to_camel, populate_by_name=True)
+
+
+def _dns_name(value: str, max_len: int) -> str:
+    if len(value) > max_len or not DNS_NAME.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid name; use 1-{max_len} lowercase letters, digits and '-', "
+            "starting with a letter and not ending with '-'"
+        )
+    return value
+
+
+Cpu = Annotated[float, Field(gt=0, le=16)]
+MemoryMiB = Annotated[int, Field(ge=128, le=131072)]
+
+
+class Build(Strict):
+    """Build the image from source with Docker; the stack pushes it to its own registry."""
+
+    context: str
+    dockerfile: str = "Dockerfile"
+    target: str | None = None
+    args: dict[str, str] = {}
+
+
+class Scaling(Strict):
+    min: int = Field(default=1, ge=0, le=1000)
+    max: int = Field(default=1, ge=1, le=1000)
+    cpu_target: int = Field(default=70, ge=10, le=95, description="Target average CPU %, scale out above it")
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> Scaling:
+        if self.min > self.max:
+            raise ModelError("min", f"{self.min} is greater than max ({self.max}); min must be <= max")
+        return self
+
+
+class Service(Strict):
+    """A long-running process: `http` receives traffic on a route, `worker` receives none."""
+
+    kind: Literal["http", "worker"]
+    image: str | None = None
+    build: Build | None = None
+    command: list[str] | None = None
+    args: list[str] | None = None
+    cpu: Cpu = 0.5
+    memory: MemoryMiB = 1024
+    scaling: Scaling = Scaling()
+    env: dict[str, str] = {}
+    secrets: list[str] = []
+    database: bool = False
+    cache: bool = False
+    buckets: list[str] = []
+    # http only
+    port: int | None = Field(default=None, ge=1, le=65535)
+    route: str | None = None
+    health_path: str | None = None
+    public: bool | None = None
+    concurrency: int | None = Field(default=None, ge=1, le=1000)
+    # worker only
+    singleton: bool = False
+
+    @field_validator("route", "health_path")
+    @classmethod
+    def _absolute_path(cls, value: str | None) -> str | None:
+        if value is not None and (not value.startswith("/") or " " in value or "*" in value):
+            raise ValueError(f"{value!r} must be an absolute URL path such as '/api' (no spaces or wildcards)")
+        return value
+
+    @field_validator("env")
+    @classmethod
+    def _env_names(cls, env: dict[str, str]) -> dict[str, str]:
+        for name in env:
+            if not ENV_NAME.match(name):
+                raise ModelError(name, "not a valid environment variable name; use letters, digits and '_', not starting with a digit")
+            if name in RESERVED_ENV:
+                raise ModelError(name, f"is set by the stack itself; reserved names: {', '.join(sorted(RESERVED_ENV))}")
+            if SECRET_LOOKING_NAME.search(name):
+                raise ModelError(
+                    name,
+                    "looks like a secret but is given as a plain value; declare it under `secrets` and "
+                    "list it in this service's `secrets` instead",
+                )
+        return env
+
+    @model_validator(mode="after")
+    def _kind_rules(self) -> Service:
+        if (self.image is None) == (self.build is None):
+            raise ModelError("image", "give exactly one of `image` (a registry reference) or `build` (a Docker build)")
+        if self.kind == "http":
+            if self.port is None:
+                raise ModelError("port", "an http service needs the port it listens on (1-65535)")
+        else:
+            for key in ("port", "route", "health_path", "public", "concurrency"):
+                if getattr(self, key) is not None:
+                    raise ModelError(to_camel(key), "only http services take this key; a worker receives no traffic")
+            pinned = (self.scaling.min, self.scaling.max) == (1, 1)
+            if self.singleton and "scaling" in self.model_fields_set and not pinned:
+                raise ModelError("scaling", "a singleton worker runs exactly one instance; use min: 1, max: 1 or drop `scaling`")
+        if self.singleton and self.kind != "worker":
+            raise ModelError("singleton", "only workers can be singletons")
+        return self
+
+    @property
+    def effective_route(self) -> str:
+        return (self.route or "/").rstrip("/") or "/"
+
+    @property
+    def effective_health_path(self) -> str:
+        return self.health_path or "/health"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind == "http" and self.public is not False
+
+    @property
+    def instances(self) -> Scaling:
+        """The instance range, with a singleton pinned to exactly one."""
+        return Scaling(min=1, max=1, cpu_target=self.scaling.cpu_target) if self.singleton else self.scaling
+
+
+class Job(Strict):
+    """A scheduled run of a service's image with its own command."""
+
+    schedule: str = Field(description="5-field cron: minute hour day-of-month month day-of-week")
+    time_zone: str = "UTC"
+    service: str
+    command: list[str] = Field(min_length=1)
+    timeout_seconds: int = Field(default=600, ge=10, le=86400)
+    retries: int = Field(default=3, ge=0, le=10)
+    cpu: Cpu = 0.25
+    memory: MemoryMiB = 512
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        cron.parse(value)
+        return value
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        if value not in _time_zones():
+            raise ValueError(f"{value!r} is not an IANA time zone such as 'UTC' or 'Europe/Berlin'")
+        return value
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones()) | {"UTC"}
+
+
+class Database(Strict):
+    """PostgreSQL. `size` is neutral; each cloud maps it to an instance class or tier."""
+
+    version: Literal[13, 14, 15, 16, 17] = 15
+    size: Literal["small", "medium", "large", "xlarge"] = "medium"
+    name: str = Field(default="app", pattern=r"^[a-z][a-z0-9_]{0,30}$")
+    storage_gb: int = Field(default=20, ge=20, le=16384)
+    max_storage_gb: int = Field(default=200, ge=20, le=65536)
+    high_availability: bool = True
+    backup_retention_days: int = Field(default=7, ge=1, le=35)
+    read_replica: bool = False
+    deletion_protection: bool = True
+
+    @model_validator(mode="after")
+    def _storage(self) -> Database:
+        if self.max_storage_gb < self.storage_gb:
+            raise ModelError("maxStorageGb", f"{self.max_storage_gb} is below storageGb ({self.storage_gb})")
+        return self
+
+
+class Cache(Strict):
+    """Redis, managed by the stack, or an external one whose URL is an app secret."""
+
+    version: Literal["6", "7"] = "7"
+    memory_gb: float = Field(default=1, ge=0.5, le=300)
+    high_availability: bool = True
+    external_url_secret: str | None = Field(
+        default=None, description="Name of a declared secret holding the URL of an external Redis (e.g. Upstash)"
+    )
+
+    @property
+    def managed(self) -> bool:
+        return self.external_url_secret is None
+
+
+class Bucket(Strict):
+    versioning: bool = True
+    expire_after_days: int | None = Field(default=None, ge=1)
+    noncurrent_expire_after_days: int | None = Field(default=30, ge=1)
+    public: bool = False
+
+
+class Secret(Strict):
+    """An application secret. Its value is generated, or set with `pulumi config set --secret`."""
+
+    generate: bool = False
+    length: int = Field(default=48, ge=16, le=256)
+
+
+class Domain(Strict):
+    name: str = Field(max_length=253, pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+    zone: str | None = Field(default=None, description="Route 53 hosted zone / Cloud DNS managed zone that holds the record")
+
+
+class Alerts(Strict):
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    latency_p95_ms: int = Field(default=500, ge=10)
+    error_rate_percent: float = Field(default=5, gt=0, le=100)
+    cpu_percent: int = Field(default=80, ge=10, le=100)
+
+
+def _cidr(value: str) -> str:
+    try:
+        net = ipaddress.ip_network(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a CIDR block such as '10.0.0.0/16'") from None
+    if not net.is_private:
+        raise ValueError(f"{value!r} is not a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)")
+    return value
+
+
+class AwsSettings(Strict):
+    region: str = Field(default="us-east-1", pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+    vpc_cidr: str = "10.0.0.0/16"
+    availability_zones: int = Field(default=2, ge=2, le=3)
+    single_nat: bool = False
+    architecture: Literal["x86_64", "arm64"] = "x86_64"
+    log_retention_days: Literal[7, 14, 30, 60, 90, 180, 365, 731] = 30
+    database_instance_class: str | None = Field(default=None, pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$")
+    cache_node_type: str | None = Field(default=None, pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$")
+
+    _cidr_ok = field_validator("vpc_cidr")(classmethod(lambda cls, v: _cidr(v)))
+
+
+class GcpSettings(Strict):
+    project: str = Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+    region: str = Field(default="us-central1", pattern=r"^[a-z]+-[a-z]+\d$")
+    subnet_cidr: str = "10.10.0.0/20"
+    database_tier: str | None = Field(default=None, pattern=r"^db-[a-z0-9-]+$")
+
+    _cidr_ok = field_validator("subnet_cidr")(classmethod(lambda cls, v: _cidr(v)))
+
+
+# What `profile: development` turns down when the stack does not say otherwise.
+DEVELOPMENT_DEFAULTS: dict[str, Any] = {
+    "protect": False,
+    "database": {"highAvailability": False, "deletionProtection": False, "backupRetentionDays": 1},
+    "cache": {"highAvailability": False},
+    "aws": {"singleNat": True},
+}
+
+
+class App(Strict):
+    """One application, rendered to the cloud named by `cloud`."""
+
+    name: str
+    cloud: Literal["aws", "gcp"]
+    profile: Literal["production", "development"] = "production"
+    protect: bool = Field(default=True, description="Pulumi `protect` on stateful resources")
+    services: dict[str, Service] = Field(min_length=1)
+    jobs: dict[str, Job] = {}
+    database: Database | None = None
+    cache: Cache | None = None
+    buckets: dict[str, Bucket] = {}
+    secrets: dict[str, Secret] = {}
+    domain: Domain | None = None
+    alerts: Alerts = Alerts()
+    aws: AwsSettings | None = None
+    gcp: GcpSettings | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _profile_defaults(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        if data.get("cloud") == "aws" and data.get("aws") is None:
+            # Every aws setting has a default, so the block is optional.
+            data = {**data, "aws": {}}
+        if data.get("profile") == "development":
+            data = _merge_defaults(data, DEVELOPMENT_DEFAULTS)
+        return data
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _dns_name(value, MAX_APP_NAME)
+
+    @field_validator("services", "jobs", "buckets")
+    @classmethod
+    def _names(cls, items: dict[str, Any]) -> dict[str, Any]:
+        for name in items:
+            try:
+                _dns_name(name, MAX_SERVICE_NAME)
+            except ValueError as exc:
+                raise ModelError(name, str(exc)) from None
+        return items
+
+    @field_validator("secrets")
+    @classmethod
+    def _secret_names(cls, items: dict[str, Secret]) -> dict[str, Secret]:
+        for name in items:
+            if not ENV_NAME.match(name):
+                raise ModelError(name, "secret names are environment variable names: letters, digits and '_'")
+        return items
+
+    @model_validator(mode="after")
+    def _references(self) -> App:
+        settings = {"aws": self.aws, "gcp": self.gcp}
+        if self.cloud == "gcp" and self.gcp is None:
+            raise ModelError("gcp", "cloud is gcp, so the gcp settings block (at least `project`) is required")
+        for other in settings:
+            if other != self.cloud and settings[other] is not None:
+                raise ModelError(other, f"settings for {other} given while cloud is {self.cloud}; remove the block")
+        for name in self.jobs:
+            if name in self.services:
+                raise ModelError(f"jobs.{name}", f"the name {name!r} is already a service; names are shared by services and jobs")
+        self._check_routes()
+        self._check_service_refs()
+        for name, job in self.jobs.items():
+            if job.service not in self.services:
+                raise ModelError(f"jobs.{name}.service", f"{job.service!r} is not a service; known: {', '.join(self.services)}")
+        if self.domain is not None and not self.http_services:
+            raise ModelError("domain", "a domain is set but no service has kind: http to serve it")
+        if self.cache is not None and self.cache.external_url_secret is not None:
+            if self.cache.external_url_secret not in self.secrets:
+                raise ModelError("cache.externalUrlSecret", f"{self.cache.external_url_secret!r} is not declared under `secrets`")
+        if self.profile == "production" and self.database is not None and self.database.backup_retention_days < 7:
+            raise ModelError("database.backupRetentionDays", "production keeps backups at least 7 days (7-35); use profile: development for less")
+        return self
+
+    def _check_routes(self) -> None:
+        seen: dict[str, str] = {}
+        for name, svc in self.http_services.items():
+            route = svc.effective_route
+            if route in seen:
+                raise ModelError(f"services.{name}.route", f"{route!r} is already served by {seen[route]!r}; each http service needs its own route")
+            seen[route] = name
+
+    def _check_service_refs(self) -> None:
+        for name, svc in self.services.items():
+            if svc.database and self.database is None:
+                raise ModelError(f"services.{name}.database", "the service needs a database but no `database` block is configured")
+            if svc.cache and self.cache is None:
+                raise ModelError(f"services.{name}.cache", "the service needs a cache but no `cache` block is configured")
+            for i, bucket in enumerate(svc.buckets):
+                if bucket not in self.buckets:
+                    raise ModelError(f"services.{name}.buckets[{i}]", f"{bucket!r} is not a bucket; known: {', '.join(self.buckets) or 'none'}")
+            for i, secret in enumerate(svc.secrets):
+                if secret not in self.secrets:
+                    raise ModelError(f"services.{name}.secrets[{i}]", f"{secret!r} is not declared under `secrets`; declared: {', '.join(self.secrets) or 'none'}")
+                if secret in svc.env:
+                    raise ModelError(f"services.{name}.env.{secret}", "also listed in `secrets`; a name is either plain or secret")
+
+    @property
+    def http_services(self) -> dict[str, Service]:
+        return {n: s for n, s in self.services.items() if s.kind == "http"}
+
+    @property
+    def workers(self) -> dict[str, Service]:
+        return {n: s for n, s in self.services.items() if s.kind == "worker"}
+
+    @property
+    def production(self) -> bool:
+        return self.profile == "production"
+
+    def routes_most_specific_first(self) -> list[tuple[str, Service]]:
+        """http services ordered for path routing: longest route first, the catch-all `/` last."""
+        return sorted(self.http_services.items(), key=lambda item: (-len(item[1].effective_route), item[0]))
+
+
+def _merge_defaults(data: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """Fill keys the stack left out; blocks the stack did not configure stay absent."""
+    merged = dict(data)
+    for key, value in defaults.items():
+        current = merged.get(key)
+        if isinstance(value, dict):
+            if isinstance(current, dict):
+                merged[key] = {**value, **current}
+        else:
+            merged.setdefault(key, value)
+    return merged

@@ -1,0 +1,264 @@
+"""Run the real program under Pulumi mocks: no CLI, no credentials, no network.
+
+The Pulumi engine normally reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` and
+hands the config to the program; mocks do neither, so this module reads them
+itself. The offline render (`python -m stacks.render`) and the test harness
+both run stacks through `render()`, so what tests check is what users see.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import runpy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+ROOT = Path(__file__).resolve().parent.parent
+ACCOUNT_ID = "123456789012"
+SECRET_PLACEHOLDER = "[secret]"
+
+
+@dataclass
+class Resource:
+    urn: str
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    parent: str | None
+    custom: bool
+    protect: bool
+    ignore_changes: list[str]
+    retain_on_delete: bool
+
+    @property
+    def parent_name(self) -> str | None:
+        return self.parent.split("::")[-1] if self.parent else None
+
+
+@dataclass
+class Rendering:
+    stack: str
+    resources: list[Resource]
+    outputs: dict[str, Any]
+    secret_outputs: set[str]
+    warnings: list[str]
+    duplicate_urns: list[str] = field(default_factory=list)
+
+    def of_type(self, type_: str) -> list[Resource]:
+        return [r for r in self.resources if r.type == type_]
+
+    def one(self, type_: str, name: str | None = None) -> Resource:
+        found = [r for r in self.of_type(type_) if name is None or r.name == name]
+        if len(found) != 1:
+            names = [r.name for r in self.of_type(type_)]
+            raise LookupError(f"expected one {type_} named {name!r}, found {len(found)} among {names}")
+        return found[0]
+
+    def named(self, name: str) -> Resource:
+        found = [r for r in self.resources if r.name == name]
+        if len(found) != 1:
+            raise LookupError(f"expected one resource named {name!r}, found {len(found)}")
+        return found[0]
+
+    def children(self, parent: Resource) -> list[Resource]:
+        return [r for r in self.resources if r.parent == parent.urn]
+
+
+class StackFileError(Exception):
+    """A stack file is missing or not valid YAML."""
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML loader that refuses duplicate keys, as the Pulumi CLI does."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise StackFileError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
+        seen.add(key)
+    return dict(loader.construct_pairs(node, deep=True))
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.load(path.read_text(), Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except FileNotFoundError:
+        raise StackFileError(f"{path.name}: no such file") from None
+    except (yaml.YAMLError, StackFileError) as exc:
+        raise StackFileError(f"{path.name}: {exc}") from None
+    return data or {}
+
+
+def project_name(root: Path = ROOT) -> str:
+    return str(read_yaml(root / "Pulumi.yaml")["name"])
+
+
+def stack_config(stack: str, root: Path = ROOT) -> tuple[dict[str, Any], list[str]]:
+    """The config map the engine would pass for `stack`: project defaults, then the stack file."""
+    project = read_yaml(root / "Pulumi.yaml")
+    name = project["name"]
+    config: dict[str, Any] = {}
+    for key, spec in (project.get("config") or {}).items():
+        if isinstance(spec, dict) and "default" in spec:
+            config[_qualify(key, name)] = spec["default"]
+    secret_keys: list[str] = []
+    for key, value in (read_yaml(root / f"Pulumi.{stack}.yaml").get("config") or {}).items():
+        full = _qualify(key, name)
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            # Encrypted values cannot be read offline; stand in a marked placeholder.
+            value = SECRET_PLACEHOLDER
+            secret_keys.append(full)
+        config[full] = value
+    return config, secret_keys
+
+
+def _qualify(key: str, project: str) -> str:
+    return key if ":" in key else f"{project}:{key}"
+
+
+def committed_stacks(root: Path = ROOT) -> list[str]:
+    return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+
+
+class CloudMocks(pulumi_mocks.Mocks):
+    """Plausible provider answers: inputs echoed back plus the computed attributes the program reads."""
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        state = dict(args.inputs)
+        name = args.name
+        state.setdefault("name", name)
+        if args.typ.startswith("aws:"):
+            service = args.typ.split(":")[1].split("/")[0]
+            state.setdefault("arn", f"arn:aws:{service}:us-east-1:{ACCOUNT_ID}:{name}")
+        extra = _COMPUTED.get(args.typ)
+        if extra:
+            state.update(extra(name, args.inputs))
+        return f"{name}-id", state
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], None]:
+        answer = _CALLS.get(args.token)
+        return (answer(args.args) if answer else dict(args.args)), None
+
+
+_COMPUTED: dict[str, Any] = {
+    "aws:lb/loadBalancer:LoadBalancer": lambda n, i: {"dnsName": f"{n}.elb.amazonaws.com", "zoneId": "Z35SXDOTRQ7X7K", "arnSuffix": f"app/{n}/0123"},
+    "aws:lb/targetGroup:TargetGroup": lambda n, i: {"arnSuffix": f"targetgroup/{n}/0123"},
+    "aws:rds/instance:Instance": lambda n, i: {"address": f"{n}.rds.amazonaws.com", "endpoint": f"{n}.rds.amazonaws.com:5432", "port": 5432, "identifier": n},
+    "aws:elasticache/replicationGroup:ReplicationGroup": lambda n, i: {"primaryEndpointAddress": f"master.{n}.cache.amazonaws.com", "readerEndpointAddress": f"replica.{n}.cache.amazonaws.com"},
+    "aws:ecr/repository:Repository": lambda n, i: {"repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/{i.get('name', n)}"},
+    "aws:acm/certificate:Certificate": lambda n, i: {"domainValidationOptions": [{"domainName": i.get("domainName"), "resourceRecordName": f"_x.{i.get('domainName')}.", "resourceRecordType": "CNAME", "resourceRecordValue": "_y.acm-validations.aws."}]},
+    "aws:s3/bucket:Bucket": lambda n, i: {"bucket": i.get("bucket", n), "bucketRegionalDomainName": f"{n}.s3.amazonaws.com"},
+    "aws:sqs/queue:Queue": lambda n, i: {"url": f"https://sqs.us-east-1.amazonaws.com/{ACCOUNT_ID}/{n}"},
+    "gcp:cloudrunv2/service:Service": lambda n, i: {"uri": f"https://{i.get('name', n)}-abc123-uc.a.run.app"},
+    "gcp:sql/databaseInstance:DatabaseInstance": lambda n, i: {"connectionName": f"project:region:{i.get('name', n)}", "privateIpAddress": "10.20.0.3", "selfLink": f"https://sqladmin/{n}"},
+    "gcp:redis/instance:Instance": lambda n, i: {"host": "10.20.1.4", "port": 6378, "authString": "mock-auth", "serverCaCerts": [{"cert": "-----BEGIN CERTIFICATE-----mock"}]},
+    "gcp:serviceaccount/account:Account": lambda n, i: {"email": f"{i.get('accountId', n)}@project.iam.gserviceaccount.com"},
+    "gcp:compute/globalAddress:GlobalAddress": lambda n, i: {"address": "203.0.113.10"},
+    "gcp:artifactregistry/repository:Repository": lambda n, i: {"registryUri": f"us-central1-docker.pkg.dev/project/{i.get('repositoryId', n)}"},
+    "gcp:storage/bucket:Bucket": lambda n, i: {"url": f"gs://{i.get('name', n)}"},
+}
+
+_CALLS: dict[str, Any] = {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": lambda a: {
+        "names": ["us-east-1a", "us-east-1b", "us-east-1c"], "zoneIds": ["use1-az1", "use1-az2", "use1-az3"], "id": "us-east-1"},
+    "aws:index/getCallerIdentity:getCallerIdentity": lambda a: {"accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/ci", "userId": "AIDA", "id": ACCOUNT_ID},
+    "aws:index/getPartition:getPartition": lambda a: {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"},
+    "aws:index/getRegion:getRegion": lambda a: {"name": "us-east-1", "region": "us-east-1", "id": "us-east-1"},
+    "aws:route53/getZone:getZone": lambda a: {"zoneId": "Z0123456789ABC", "id": "Z0123456789ABC", "name": a.get("name")},
+    "aws:ecr/getAuthorizationToken:getAuthorizationToken": lambda a: {"userName": "AWS", "password": "mock-token", "proxyEndpoint": f"https://{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com", "id": "token"},
+    "gcp:organizations/getProject:getProject": lambda a: {"number": "123456789", "projectId": a.get("projectId", "project"), "id": "project"},
+    "gcp:organizations/getClientConfig:getClientConfig": lambda a: {"accessToken": "mock-token", "project": "project", "id": "client"},
+}
+
+
+class _RecordingMonitor(pulumi_mocks.MockMonitor):
+    """Keeps what `pulumi up` would send the engine: type, name, inputs, parent and options."""
+
+    def __init__(self, mocks: CloudMocks) -> None:
+        super().__init__(mocks)
+        self.recorded: list[Resource] = []
+        self.seen: set[str] = set()
+        self.duplicates: list[str] = []
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        if response.urn in self.seen:
+            self.duplicates.append(response.urn)
+        self.seen.add(response.urn)
+        inputs = pulumi.runtime.rpc.deserialize_properties(request.object) if request.custom else {}
+        self.recorded.append(
+            Resource(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                inputs=inputs,
+                parent=request.parent or None,
+                custom=request.custom,
+                protect=bool(request.protect),
+                ignore_changes=list(request.ignoreChanges),
+                retain_on_delete=bool(request.retainOnDelete),
+            )
+        )
+        return response
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render(
+    stack: str,
+    config: Mapping[str, Any] | None = None,
+    secret_keys: list[str] | None = None,
+    root: Path = ROOT,
+) -> Rendering:
+    """Run `__main__.py` for `stack` under mocks and return everything it registered.
+
+    `config` replaces the stack file (values may be objects; they are passed as the
+    engine passes them, JSON text). Raises whatever the program raises.
+    """
+    if config is None:
+        config, secret_keys = stack_config(stack, root)
+    engine_config = {k: v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}
+    pulumi.runtime.set_all_config(engine_config, list(secret_keys or []))
+    pulumi_settings.ROOT.set(None)
+    monitor = _RecordingMonitor(CloudMocks())
+    logger = logging.getLogger(f"shipyard.offline.{stack}")
+    logger.propagate = False
+    logger.handlers = [collect := _Collect()]
+    pulumi.runtime.set_mocks(CloudMocks(), project=project_name(root), stack=stack, preview=False, logger=logger, monitor=monitor)
+    pulumi_settings.SETTINGS.rpc_manager.clear()
+    pulumi_settings.SETTINGS.outputs.clear()
+    _sync_await(run_pulumi_func(lambda: runpy.run_path(str(root / "__main__.py"), run_name="__main__")))
+    stack_resource = pulumi_settings.get_root_resource()
+    outputs: dict[str, Any] = {}
+    secret_outputs: set[str] = set()
+    for key, value in getattr(stack_resource, "outputs", {}).items():
+        output = pulumi.Output.from_input(value)
+        outputs[key] = _sync_await(output.future())
+        if _sync_await(output.is_secret()):
+            secret_outputs.add(key)
+    return Rendering(stack, monitor.recorded, outputs, secret_outputs, collect.messages, monitor.duplicates)

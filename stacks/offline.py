@@ -151,9 +151,9 @@ class CloudMocks(pulumi_mocks.Mocks):
             state.update(extra(name, args.inputs))
         return f"{name}-id", state
 
-    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], None]:
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         answer = _CALLS.get(args.token)
-        return (answer(args.args) if answer else dict(args.args)), None
+        return (answer(args.args) if answer else dict(args.args)), []
 
 
 _COMPUTED: dict[str, Any] = {

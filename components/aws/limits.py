@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+
+from components.aws.schedule import to_eventbridge
 from stacks.config import ConfigError
 from stacks.model import App
 
@@ -43,12 +46,15 @@ def validate(app: App) -> None:
     problems = [
         _check_size(f"services.{name}", svc.cpu, svc.memory) for name, svc in app.services.items()
     ] + [_check_size(f"jobs.{name}", job.cpu, job.memory) for name, job in app.jobs.items()]
+    assert app.aws is not None
+    prefix = ipaddress.ip_network(app.aws.vpc_cidr).prefixlen
+    if not 16 <= prefix <= 24:
+        problems.append(f"aws.vpcCidr: a /{prefix} network cannot hold the subnets; allowed: /16 to /24")
     for name, job in app.jobs.items():
-        if job.schedule.split()[2] != "*" and job.schedule.split()[4] != "*":
-            problems.append(
-                f"jobs.{name}.schedule: EventBridge Scheduler cannot restrict both day-of-month and "
-                "day-of-week; set one of them to '*'"
-            )
+        try:
+            to_eventbridge(job.schedule)
+        except ValueError as exc:
+            problems.append(f"jobs.{name}.schedule: {exc}; set one of them to '*'")
     found = [p for p in problems if p]
     if found:
         raise ConfigError(found)

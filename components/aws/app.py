@@ -1,0 +1,124 @@
+"""The whole application on AWS, composed from one component per concern."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pulumi
+import pulumi_aws as aws
+
+from components.aws.buckets import Buckets
+from components.aws.cache import Cache
+from components.aws.database import Database
+from components.aws.edge import Edge
+from components.aws.job import ScheduledJob
+from components.aws.network import Network
+from components.aws.observability import Alarms, Watched
+from components.aws.secrets import AppSecrets
+from components.aws.security import SecurityGroups
+from components.aws.service import FargateService
+from components.aws.task import Container, FargateTask, Wiring
+from components.aws.stateful import keep
+from stacks.model import App, Service
+
+
+class AwsApp(pulumi.ComponentResource):
+    outputs: dict[str, pulumi.Input[object]]
+
+    def __init__(self, app: App, secret_values: Mapping[str, pulumi.Output[str]], opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("shipyard:aws:App", app.name, None, opts)
+        settings = app.aws
+        assert settings is not None
+        name = app.name
+        child = pulumi.ResourceOptions(parent=self)
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOptions(parent=self)).account_id
+
+        key = aws.kms.Key(name, description=f"{name}: data at rest (database, cache, secrets, buckets)",
+                          enable_key_rotation=True, deletion_window_in_days=30, opts=keep(self, app.protect))
+        aws.kms.Alias(name, name=f"alias/{name}", target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=key))
+        network = Network(name, app, settings.log_retention_days, opts=child)
+        groups = SecurityGroups(name, app, network.vpc, opts=child)
+        secrets = AppSecrets(name, app, secret_values, key.arn, opts=child)
+
+        def clients(need: str) -> dict[str, pulumi.Input[str]]:
+            users = [n for n, s in app.services.items() if getattr(s, need)]
+            users += [j for j, job in app.jobs.items() if getattr(app.services[job.service], need)]
+            return {u: groups.workloads[u].id for u in users}
+
+        database = Database(name, app, network.vpc, network.private_subnet_ids, clients("database"), key.arn, opts=child) if app.database else None
+        cache = Cache(name, app, network.vpc, network.private_subnet_ids, clients("cache"), key.arn, opts=child) if app.cache and app.cache.managed else None
+        buckets = Buckets(name, app, key.arn, opts=child)
+        edge = Edge(name, app, network.vpc, network.public_subnet_ids, groups.load_balancer, opts=child) if app.http_services else None
+
+        cluster = aws.ecs.Cluster(name, settings=[{"name": "containerInsights", "value": "enhanced"}], opts=child)
+
+        def wiring(svc: Service) -> Wiring:
+            wired = Wiring(env={"APP_NAME": name, "APP_ENV": app.profile}, kms_key_arn=key.arn)
+            if svc.kind == "http":
+                wired.env["PORT"] = str(svc.port)
+            for secret in svc.secrets:
+                wired.secrets[secret] = secrets.arns[secret]
+                wired.secret_arns.append(secrets.arns[secret])
+            if svc.database and database is not None:
+                arn = database.credentials.arn
+                wired.secret_arns.append(arn)
+                for env_name, json_key in (("DATABASE_URL", "url"), ("DATABASE_PASSWORD", "password"), ("DATABASE_USER", "username")):
+                    wired.secrets[env_name] = pulumi.Output.concat(arn, f":{json_key}::")
+                wired.env.update({"DATABASE_HOST": database.instance.address, "DATABASE_PORT": "5432", "DATABASE_NAME": app.database.name if app.database else ""})
+            if svc.cache:
+                if cache is not None:
+                    wired.secrets["REDIS_URL"] = pulumi.Output.concat(cache.connection.arn, ":url::")
+                    wired.secret_arns.append(cache.connection.arn)
+                elif app.cache and app.cache.external_url_secret:
+                    wired.secrets["REDIS_URL"] = secrets.arns[app.cache.external_url_secret]
+                    wired.secret_arns.append(secrets.arns[app.cache.external_url_secret])
+            for bucket in svc.buckets:
+                wired.env[f"BUCKET_{bucket.upper().replace('-', '_')}"] = buckets.buckets[bucket].bucket
+                wired.bucket_arns.append(buckets.buckets[bucket].arn)
+            wired.env.update(svc.env)
+            return wired
+
+        watched = Watched(cluster_name=cluster.name)
+        service_names: dict[str, pulumi.Output[str]] = {}
+        for svc_name, svc in app.services.items():
+            workload = f"{name}-{svc_name}"
+            task = FargateTask(workload, Container(svc.image or "", svc.command, svc.args, svc.cpu, svc.memory, svc.port),
+                               wiring(svc), settings.architecture, settings.log_retention_days, opts=child)
+            target_group = edge.target_groups.get(svc_name) if edge else None
+            service = FargateService(workload, svc, task, cluster, network.private_subnet_ids, groups.workloads[svc_name], target_group, opts=child)
+            service_names[svc_name] = service.service.name
+            if target_group is not None:
+                watched.target_group_suffixes[svc_name] = target_group.arn_suffix
+        watched.service_names = service_names
+
+        for job_name, job in app.jobs.items():
+            svc = app.services[job.service]
+            workload = f"{name}-{job_name}"
+            job_wiring = wiring(svc)
+            job_wiring.env["JOB_TIMEOUT_SECONDS"] = str(job.timeout_seconds)
+            task = FargateTask(workload, Container(svc.image or "", job.command, None, job.cpu, job.memory), job_wiring,
+                               settings.architecture, settings.log_retention_days, opts=child)
+            scheduled = ScheduledJob(workload, job, task, cluster, network.private_subnet_ids, groups.workloads[job_name], account_id, opts=child)
+            watched.dead_letter_queues[job_name] = scheduled.dead_letters.name
+
+        if edge is not None:
+            watched.load_balancer_suffix = edge.load_balancer.arn_suffix
+        if database is not None and app.database is not None:
+            watched.database_id = database.instance.identifier
+            watched.database_storage_gb = app.database.storage_gb
+        if cache is not None and app.cache is not None:
+            watched.cache_group_id = cache.group.id
+            watched.cache_nodes = 2 if app.cache.high_availability else 1
+        alarms = Alarms(name, app, watched, opts=child)
+
+        self.outputs = {
+            "url": edge.url if edge else None,
+            "loadBalancerDnsName": edge.load_balancer.dns_name if edge else None,
+            "clusterName": cluster.name,
+            "serviceNames": service_names,
+            "databaseEndpoint": database.instance.address if database else None,
+            "cacheEndpoint": cache.group.primary_endpoint_address if cache else None,
+            "buckets": {n: b.bucket for n, b in buckets.buckets.items()},
+            "alarmTopicArn": alarms.topic.arn,
+        }
+        self.register_outputs(self.outputs)

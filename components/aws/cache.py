@@ -1,0 +1,72 @@
+"""ElastiCache Redis: replicated across zones, encrypted, AUTH token in Secrets Manager."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+from components.aws.secrets import credentials_secret, generated_password
+from components.aws.security import admit_clients
+from components.aws.stateful import keep
+from stacks.model import App
+
+PORT = 6379
+ENGINE_VERSION = {"6": "6.2", "7": "7.1"}
+# Neutral memory (GB) -> the smallest node type that holds it. Source: ElastiCache "Supported node types".
+NODE_TYPES = ((1.37, "cache.t4g.small"), (3.09, "cache.t4g.medium"), (6.38, "cache.r7g.large"), (13.07, "cache.r7g.xlarge"),
+              (26.32, "cache.r7g.2xlarge"), (52.82, "cache.r7g.4xlarge"), (105.81, "cache.r7g.8xlarge"), (317.77, "cache.r7g.16xlarge"))
+
+
+def node_type(memory_gb: float) -> str:
+    return next(node for capacity, node in NODE_TYPES if memory_gb <= capacity)
+
+
+class Cache(pulumi.ComponentResource):
+    group: aws.elasticache.ReplicationGroup
+    connection: aws.secretsmanager.Secret
+
+    def __init__(
+        self, name: str, app: App, vpc: aws.ec2.Vpc, subnet_ids: list[pulumi.Output[str]],
+        clients: dict[str, pulumi.Input[str]], key_arn: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("shipyard:aws:Cache", name, None, opts)
+        cache = app.cache
+        assert cache is not None and app.aws is not None
+        subnets = aws.elasticache.SubnetGroup(name, subnet_ids=subnet_ids, description=f"{app.name} cache subnets (private)",
+                                              opts=pulumi.ResourceOptions(parent=self))
+        group = admit_clients(f"{name}-clients", vpc, PORT, clients, "Redis", self)
+        token = generated_password(f"{name}-auth-token", self, length=64)
+        self.group = aws.elasticache.ReplicationGroup(
+            name,
+            description=f"{app.name} Redis: cache, Celery broker and result backend",
+            engine="redis",
+            engine_version=ENGINE_VERSION[cache.version],
+            node_type=app.aws.cache_node_type or node_type(cache.memory_gb),
+            num_cache_clusters=2 if cache.high_availability else 1,
+            automatic_failover_enabled=cache.high_availability,
+            multi_az_enabled=cache.high_availability,
+            port=PORT,
+            subnet_group_name=subnets.name,
+            security_group_ids=[group.id],
+            at_rest_encryption_enabled=True,
+            kms_key_id=key_arn,
+            transit_encryption_enabled=True,
+            auth_token=token.result,
+            snapshot_retention_limit=7 if app.production else 1,
+            snapshot_window="02:00-03:00",
+            maintenance_window="sun:05:30-sun:06:30",
+            auto_minor_version_upgrade=True,
+            apply_immediately=False,
+            final_snapshot_identifier=f"{app.name}-cache-final",
+            opts=keep(self, app.protect),
+        )
+        document = pulumi.Output.all(self.group.primary_endpoint_address, token.result).apply(
+            lambda args: json.dumps({"url": f"rediss://:{args[1]}@{args[0]}:{PORT}/0", "host": args[0], "port": PORT, "token": args[1]})
+        )
+        self.connection = credentials_secret(
+            f"{name}-connection", f"{app.name} Redis connection (url with TLS and AUTH token)",
+            pulumi.Output.secret(document), key_arn, app.protect, self,
+        )
+        self.register_outputs({"endpoint": self.group.primary_endpoint_address})

@@ -1,0 +1,166 @@
+"""The public edge: an Application Load Balancer with TLS, path routing, WAF and DNS."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+from stacks.model import App, Service
+
+# TLS 1.2 and 1.3 only. Source: ELB docs, "Security policies for your Application Load Balancer".
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+# AWS managed rule groups. Source: AWS WAF docs, "AWS Managed Rules rule groups list".
+MANAGED_RULE_GROUPS = (
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesAmazonIpReputationList",
+    "AWSManagedRulesSQLiRuleSet",
+)
+RULE_PRIORITY_STEP = 10
+
+
+def path_patterns(route: str) -> list[str]:
+    return [route, f"{route}/*"]
+
+
+class Edge(pulumi.ComponentResource):
+    load_balancer: aws.lb.LoadBalancer
+    target_groups: dict[str, aws.lb.TargetGroup]
+    url: pulumi.Output[str]
+
+    def __init__(
+        self,
+        name: str,
+        app: App,
+        vpc: aws.ec2.Vpc,
+        public_subnet_ids: list[pulumi.Output[str]],
+        security_group: aws.ec2.SecurityGroup,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("shipyard:aws:Edge", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.load_balancer = aws.lb.LoadBalancer(
+            name,
+            load_balancer_type="application",
+            internal=False,
+            subnets=public_subnet_ids,
+            security_groups=[security_group.id],
+            drop_invalid_header_fields=True,
+            enable_deletion_protection=app.production,
+            idle_timeout=60,
+            opts=child,
+        )
+        self.target_groups = {
+            svc_name: self._target_group(name, svc_name, svc, vpc) for svc_name, svc in app.http_services.items()
+        }
+        listener = self._listener(name, app)
+        self._routes(name, app, listener)
+        self._firewall(name)
+        self.register_outputs({"dns_name": self.load_balancer.dns_name, "url": self.url})
+
+    def _target_group(self, name: str, svc_name: str, svc: Service, vpc: aws.ec2.Vpc) -> aws.lb.TargetGroup:
+        return aws.lb.TargetGroup(
+            f"{name}-{svc_name}",
+            port=svc.port,
+            protocol="HTTP",
+            target_type="ip",
+            vpc_id=vpc.id,
+            deregistration_delay=30,
+            health_check={
+                "path": svc.effective_health_path, "matcher": "200-399", "interval": 15, "timeout": 5,
+                "healthy_threshold": 2, "unhealthy_threshold": 3,
+            },
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _default_action(self, app: App) -> dict[str, object]:
+        catch_all = [n for n, svc in app.http_services.items() if svc.effective_route == "/"]
+        if catch_all:
+            return {"type": "forward", "target_group_arn": self.target_groups[catch_all[0]].arn}
+        return {"type": "fixed-response", "fixed_response": {"content_type": "text/plain", "message_body": "Not found", "status_code": "404"}}
+
+    def _listener(self, name: str, app: App) -> aws.lb.Listener:
+        child = pulumi.ResourceOptions(parent=self.load_balancer)
+        if app.domain is None:
+            pulumi.log.warn(
+                "no domain is set: the load balancer serves plain HTTP on port 80. Set `domain` to serve HTTPS "
+                "with a managed certificate.", resource=self,
+            )
+            self.url = pulumi.Output.concat("http://", self.load_balancer.dns_name)
+            return aws.lb.Listener(f"{name}-http", load_balancer_arn=self.load_balancer.arn, port=80, protocol="HTTP",
+                                   default_actions=[self._default_action(app)], opts=child)
+
+        aws.lb.Listener(
+            f"{name}-http", load_balancer_arn=self.load_balancer.arn, port=80, protocol="HTTP",
+            default_actions=[{"type": "redirect", "redirect": {"port": "443", "protocol": "HTTPS", "status_code": "HTTP_301"}}],
+            opts=child,
+        )
+        certificate_arn = self._certificate(name, app)
+        self.url = pulumi.Output.from_input(f"https://{app.domain.name}")
+        return aws.lb.Listener(
+            f"{name}-https", load_balancer_arn=self.load_balancer.arn, port=443, protocol="HTTPS",
+            ssl_policy=TLS_POLICY, certificate_arn=certificate_arn, default_actions=[self._default_action(app)], opts=child,
+        )
+
+    def _certificate(self, name: str, app: App) -> pulumi.Output[str]:
+        assert app.domain is not None
+        child = pulumi.ResourceOptions(parent=self)
+        certificate = aws.acm.Certificate(
+            name, domain_name=app.domain.name, validation_method="DNS",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        record_fqdns: list[pulumi.Output[str]] = []
+        if app.domain.zone:
+            zone = aws.route53.get_zone_output(name=app.domain.zone, private_zone=False, opts=pulumi.InvokeOptions(parent=self))
+            option = certificate.domain_validation_options[0]
+            record = aws.route53.Record(
+                f"{name}-certificate-validation", zone_id=zone.zone_id, name=option.resource_record_name,
+                type=option.resource_record_type, records=[option.resource_record_value], ttl=300,
+                allow_overwrite=True, opts=pulumi.ResourceOptions(parent=certificate),
+            )
+            record_fqdns.append(record.fqdn)
+            aws.route53.Record(
+                f"{name}-alias", zone_id=zone.zone_id, name=app.domain.name, type="A",
+                aliases=[{"name": self.load_balancer.dns_name, "zone_id": self.load_balancer.zone_id, "evaluate_target_health": True}],
+                opts=child,
+            )
+        else:
+            pulumi.log.warn(
+                f"domain.zone is not set: create the certificate's validation record and a DNS record for "
+                f"{app.domain.name} yourself; the HTTPS listener waits until the certificate is issued.", resource=self,
+            )
+        # Waits for issuance, so the listener never points at a pending certificate.
+        validation = aws.acm.CertificateValidation(
+            name, certificate_arn=certificate.arn, validation_record_fqdns=record_fqdns or None,
+            opts=pulumi.ResourceOptions(parent=certificate),
+        )
+        return validation.certificate_arn
+
+    def _routes(self, name: str, app: App, listener: aws.lb.Listener) -> None:
+        # Most specific route first; the catch-all `/` is the listener's default action, not a rule.
+        ordered = [(n, svc) for n, svc in app.routes_most_specific_first() if svc.effective_route != "/"]
+        for index, (svc_name, svc) in enumerate(ordered, start=1):
+            aws.lb.ListenerRule(
+                f"{name}-{svc_name}",
+                listener_arn=listener.arn,
+                priority=index * RULE_PRIORITY_STEP,
+                conditions=[{"path_pattern": {"values": path_patterns(svc.effective_route)}}],
+                actions=[{"type": "forward", "target_group_arn": self.target_groups[svc_name].arn}],
+                opts=pulumi.ResourceOptions(parent=listener),
+            )
+
+    def _firewall(self, name: str) -> None:
+        rules = [
+            {
+                "name": group, "priority": index, "override_action": {"none": {}},
+                "statement": {"managed_rule_group_statement": {"vendor_name": "AWS", "name": group}},
+                "visibility_config": {"cloudwatch_metrics_enabled": True, "metric_name": group, "sampled_requests_enabled": True},
+            }
+            for index, group in enumerate(MANAGED_RULE_GROUPS)
+        ]
+        acl = aws.wafv2.WebAcl(
+            name, scope="REGIONAL", default_action={"allow": {}}, rules=rules,
+            visibility_config={"cloudwatch_metrics_enabled": True, "metric_name": name, "sampled_requests_enabled": True},
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        aws.wafv2.WebAclAssociation(name, resource_arn=self.load_balancer.arn, web_acl_arn=acl.arn, opts=pulumi.ResourceOptions(parent=acl))

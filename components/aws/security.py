@@ -1,0 +1,82 @@
+"""Security groups, chained: internet -> load balancer -> http services; workloads -> data stores."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+from stacks.model import App
+
+HTTP, HTTPS = 80, 443
+ANYWHERE_V4, ANYWHERE_V6 = "0.0.0.0/0", "::/0"
+
+
+class SecurityGroups(pulumi.ComponentResource):
+    """One group for the load balancer and one per workload (service or job).
+
+    Data stores create their own groups admitting only the workload groups that use them.
+    """
+
+    load_balancer: aws.ec2.SecurityGroup
+    workloads: dict[str, aws.ec2.SecurityGroup]
+
+    def __init__(self, name: str, app: App, vpc: aws.ec2.Vpc, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("shipyard:aws:SecurityGroups", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        ports = sorted({svc.port for svc in app.http_services.values() if svc.port})
+        self.load_balancer = aws.ec2.SecurityGroup(
+            f"{name}-load-balancer",
+            vpc_id=vpc.id,
+            description="Load balancer: HTTP and HTTPS from the internet",
+            ingress=[
+                {"protocol": "tcp", "from_port": port, "to_port": port, "cidr_blocks": [ANYWHERE_V4],
+                 "ipv6_cidr_blocks": [ANYWHERE_V6], "description": f"{label} from the internet"}
+                for port, label in ((HTTP, "HTTP, redirected to HTTPS"), (HTTPS, "HTTPS"))
+            ],
+            egress=[
+                {"protocol": "tcp", "from_port": port, "to_port": port, "cidr_blocks": [vpc.cidr_block],
+                 "description": f"to services listening on {port}"}
+                for port in ports
+            ],
+            opts=child,
+        )
+        self.workloads = {}
+        for workload, svc in app.services.items():
+            ingress = []
+            if svc.kind == "http":
+                ingress.append({
+                    "protocol": "tcp", "from_port": svc.port, "to_port": svc.port,
+                    "security_groups": [self.load_balancer.id], "description": f"from the load balancer to {workload}",
+                })
+            self.workloads[workload] = self._workload(name, workload, vpc, ingress)
+        for job in app.jobs:
+            self.workloads[job] = self._workload(name, job, vpc, [])
+        self.register_outputs({"load_balancer": self.load_balancer.id})
+
+    def _workload(self, name: str, workload: str, vpc: aws.ec2.Vpc, ingress: list[dict[str, object]]) -> aws.ec2.SecurityGroup:
+        return aws.ec2.SecurityGroup(
+            f"{name}-{workload}",
+            vpc_id=vpc.id,
+            description=f"{workload}: {'traffic from the load balancer only' if ingress else 'no inbound traffic'}",
+            ingress=ingress,
+            # Outbound: image pulls, AWS APIs and third-party services via NAT, data stores in the VPC.
+            egress=[{"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": [ANYWHERE_V4], "description": "all outbound"}],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+
+def admit_clients(
+    name: str, vpc: aws.ec2.Vpc, port: int, clients: dict[str, pulumi.Input[str]], what: str, parent: pulumi.Resource,
+) -> aws.ec2.SecurityGroup:
+    """A data store's group: `port` from each client workload's group, nothing else."""
+    return aws.ec2.SecurityGroup(
+        name,
+        vpc_id=vpc.id,
+        description=f"{what}: port {port} from the workloads that use it",
+        ingress=[
+            {"protocol": "tcp", "from_port": port, "to_port": port, "security_groups": [group], "description": f"{what} clients: {client}"}
+            for client, group in sorted(clients.items())
+        ],
+        egress=[],
+        opts=pulumi.ResourceOptions(parent=parent),
+    )

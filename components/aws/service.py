@@ -1,0 +1,78 @@
+"""An ECS Fargate service: load-balanced (http) or a backend worker, with CPU autoscaling."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+from components.aws.task import FargateTask
+from stacks.model import Service
+
+HEALTH_CHECK_GRACE_SECONDS = 60
+
+
+class FargateService(pulumi.ComponentResource):
+    service: aws.ecs.Service
+
+    def __init__(
+        self,
+        name: str,
+        svc: Service,
+        task: FargateTask,
+        cluster: aws.ecs.Cluster,
+        subnet_ids: list[pulumi.Output[str]],
+        security_group: aws.ec2.SecurityGroup,
+        target_group: aws.lb.TargetGroup | None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("shipyard:aws:FargateService", name, None, opts)
+        scaling = svc.instances
+        # A singleton stops the old task before starting the new one, so two never run at once.
+        min_healthy, max_percent = (0, 100) if svc.singleton else (100, 200)
+        self.service = aws.ecs.Service(
+            name,
+            cluster=cluster.arn,
+            task_definition=task.definition.arn,
+            launch_type="FARGATE",
+            platform_version="LATEST",
+            desired_count=scaling.min,
+            deployment_minimum_healthy_percent=min_healthy,
+            deployment_maximum_percent=max_percent,
+            deployment_circuit_breaker={"enable": True, "rollback": True},
+            network_configuration={"subnets": subnet_ids, "security_groups": [security_group.id], "assign_public_ip": False},
+            load_balancers=[{"target_group_arn": target_group.arn, "container_name": "app", "container_port": svc.port}] if target_group else [],
+            health_check_grace_period_seconds=HEALTH_CHECK_GRACE_SECONDS if target_group else None,
+            propagate_tags="SERVICE",
+            enable_ecs_managed_tags=True,
+            wait_for_steady_state=False,
+            # Autoscaling owns the running count after the first deploy.
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCount"]),
+        )
+        if scaling.max > scaling.min:
+            self._autoscaling(name, cluster, scaling.min, scaling.max, scaling.cpu_target)
+        self.register_outputs({"name": self.service.name})
+
+    def _autoscaling(self, name: str, cluster: aws.ecs.Cluster, low: int, high: int, cpu_target: int) -> None:
+        target = aws.appautoscaling.Target(
+            name,
+            service_namespace="ecs",
+            scalable_dimension="ecs:service:DesiredCount",
+            resource_id=pulumi.Output.concat("service/", cluster.name, "/", self.service.name),
+            min_capacity=low,
+            max_capacity=high,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        aws.appautoscaling.Policy(
+            f"{name}-cpu",
+            policy_type="TargetTrackingScaling",
+            service_namespace=target.service_namespace,
+            scalable_dimension=target.scalable_dimension,
+            resource_id=target.resource_id,
+            target_tracking_scaling_policy_configuration={
+                "target_value": cpu_target,
+                "predefined_metric_specification": {"predefined_metric_type": "ECSServiceAverageCPUUtilization"},
+                "scale_in_cooldown": 300,
+                "scale_out_cooldown": 60,
+            },
+            opts=pulumi.ResourceOptions(parent=target),
+        )

@@ -1,0 +1,97 @@
+"""A Fargate task definition with its logs and two least-privilege roles; shared by services and jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.aws.iam import allow, service_role
+from components.aws.limits import fargate_units
+
+ARCHITECTURE = {"x86_64": "X86_64", "arm64": "ARM64"}
+
+
+@dataclass
+class Wiring:
+    """What a workload is given: plain settings, secret references, and what its task role may touch."""
+
+    env: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    # env name -> Secrets Manager reference (`arn` or `arn:json-key::`)
+    secrets: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    secret_arns: list[pulumi.Input[str]] = field(default_factory=list)
+    bucket_arns: list[pulumi.Input[str]] = field(default_factory=list)
+    kms_key_arn: pulumi.Input[str] | None = None
+
+
+@dataclass
+class Container:
+    image: pulumi.Input[str]
+    command: list[str] | None
+    args: list[str] | None
+    cpu: float
+    memory: int
+    port: int | None = None
+
+
+class FargateTask(pulumi.ComponentResource):
+    definition: aws.ecs.TaskDefinition
+    execution_role: aws.iam.Role
+    task_role: aws.iam.Role
+    log_group: aws.cloudwatch.LogGroup
+
+    def __init__(
+        self, name: str, container: Container, wiring: Wiring, architecture: str, log_retention_days: int,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("shipyard:aws:FargateTask", name, None, opts)
+        self.log_group = aws.cloudwatch.LogGroup(name, retention_in_days=log_retention_days, opts=pulumi.ResourceOptions(parent=self))
+        region = aws.get_region_output(opts=pulumi.InvokeOptions(parent=self)).region
+
+        # Execution role: what ECS needs to start the container: its logs and its own secrets.
+        execution = [allow(["logs:CreateLogStream", "logs:PutLogEvents"], [pulumi.Output.concat(self.log_group.arn, ":*")])]
+        if wiring.secret_arns:
+            execution.append(allow(["secretsmanager:GetSecretValue"], list(wiring.secret_arns)))
+        if wiring.kms_key_arn is not None:
+            execution.append(allow(["kms:Decrypt"], [wiring.kms_key_arn], StringEquals={"kms:ViaService": pulumi.Output.concat("secretsmanager.", region, ".amazonaws.com")}))
+        self.execution_role = service_role(f"{name}-execution", "ecs-tasks.amazonaws.com", execution, self, f"{name}: start the task")
+
+        # Task role: what the application itself may do.
+        task: list[dict[str, object]] = []
+        if wiring.bucket_arns:
+            task.append(allow(["s3:ListBucket"], list(wiring.bucket_arns)))
+            task.append(allow(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], [pulumi.Output.concat(arn, "/*") for arn in wiring.bucket_arns]))
+            if wiring.kms_key_arn is not None:
+                task.append(allow(["kms:Decrypt", "kms:GenerateDataKey"], [wiring.kms_key_arn],
+                                  StringEquals={"kms:ViaService": pulumi.Output.concat("s3.", region, ".amazonaws.com")}))
+        self.task_role = service_role(f"{name}-task", "ecs-tasks.amazonaws.com", task, self, f"{name}: the application's own permissions")
+
+        definition = {
+            "name": "app",
+            "image": container.image,
+            "essential": True,
+            "privileged": False,
+            # The model's command and args replace the image's CMD (its ENTRYPOINT, if any, still runs).
+            "command": [*(container.command or []), *(container.args or [])] or None,
+            "portMappings": [{"containerPort": container.port, "protocol": "tcp"}] if container.port else [],
+            "environment": [{"name": k, "value": v} for k, v in sorted(wiring.env.items())],
+            "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(wiring.secrets.items())],
+            "linuxParameters": {"initProcessEnabled": True},
+            "logConfiguration": {"logDriver": "awslogs", "options": {
+                "awslogs-group": self.log_group.name, "awslogs-region": region, "awslogs-stream-prefix": "app"}},
+        }
+        self.definition = aws.ecs.TaskDefinition(
+            name,
+            family=name,
+            cpu=str(fargate_units(container.cpu)),
+            memory=str(container.memory),
+            network_mode="awsvpc",
+            requires_compatibilities=["FARGATE"],
+            runtime_platform={"operating_system_family": "LINUX", "cpu_architecture": ARCHITECTURE[architecture]},
+            execution_role_arn=self.execution_role.arn,
+            task_role_arn=self.task_role.arn,
+            container_definitions=pulumi.Output.json_dumps([{k: v for k, v in definition.items() if v is not None}]),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs({"arn": self.definition.arn})

@@ -1,0 +1,108 @@
+"""Offline render: what `pulumi up` would create for a stack, with no CLI, credentials or network.
+
+    python -m stacks.render aws-prod             # tree, counts, workloads, outputs
+    python -m stacks.render gcp-prod --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from stacks.config import ConfigError
+from stacks.offline import Rendering, StackFileError, committed_stacks, render
+
+WORKLOAD_TYPES = {
+    "aws:ecs/service:Service": ("desiredCount", "launchType"),
+    "aws:ecs/taskDefinition:TaskDefinition": ("cpu", "memory"),
+    "aws:scheduler/schedule:Schedule": ("scheduleExpression", "scheduleExpressionTimezone"),
+    "aws:rds/instance:Instance": ("engine", "engineVersion", "instanceClass", "multiAz"),
+    "aws:elasticache/replicationGroup:ReplicationGroup": ("engine", "nodeType", "numCacheClusters"),
+    "gcp:cloudrunv2/service:Service": ("location", "ingress"),
+    "gcp:cloudrunv2/workerPool:WorkerPool": ("location",),
+    "gcp:cloudrunv2/job:Job": ("location",),
+    "gcp:cloudscheduler/job:Job": ("schedule", "timeZone"),
+    "gcp:sql/databaseInstance:DatabaseInstance": ("databaseVersion",),
+    "gcp:redis/instance:Instance": ("tier", "memorySizeGb", "redisVersion"),
+}
+
+
+def as_dict(rendering: Rendering) -> dict[str, Any]:
+    return {
+        "stack": rendering.stack,
+        "resources": [
+            {"type": r.type, "name": r.name, "parent": r.parent_name, "protect": r.protect, "inputs": r.inputs}
+            for r in rendering.resources
+        ],
+        "counts": dict(sorted(Counter(r.type for r in rendering.resources).items())),
+        "workloads": workloads(rendering),
+        "outputs": {k: "[secret]" if k in rendering.secret_outputs else v for k, v in rendering.outputs.items()},
+        "warnings": rendering.warnings,
+    }
+
+
+def workloads(rendering: Rendering) -> list[dict[str, Any]]:
+    rows = []
+    for r in rendering.resources:
+        keys = WORKLOAD_TYPES.get(r.type)
+        if keys:
+            rows.append({"type": r.type, "name": r.name, **{k: r.inputs.get(k) for k in keys}})
+    return rows
+
+
+def tree(rendering: Rendering) -> list[str]:
+    by_parent: dict[str | None, list[Any]] = {}
+    for r in rendering.resources:
+        by_parent.setdefault(r.parent if r.parent and "pulumi:pulumi:Stack" not in r.parent else None, []).append(r)
+    lines: list[str] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for r in by_parent.get(parent, []):
+            mark = " [protected]" if r.protect else ""
+            lines.append(f"{'  ' * depth}{r.name}  ({r.type}){mark}")
+            walk(r.urn, depth + 1)
+
+    walk(None, 0)
+    return lines
+
+
+def text(rendering: Rendering) -> str:
+    out = [f"Stack {rendering.stack}: {len(rendering.resources)} resources would be created", "", "Resources:"]
+    out += ["  " + line for line in tree(rendering)]
+    out += ["", "Counts by type:"]
+    out += [f"  {count:4d}  {type_}" for type_, count in sorted(Counter(r.type for r in rendering.resources).items())]
+    out += ["", "Workloads:"]
+    for row in workloads(rendering):
+        settings = ", ".join(f"{k}={v}" for k, v in row.items() if k not in ("type", "name"))
+        out.append(f"  {row['name']} ({row['type'].split(':')[1]}): {settings}")
+    out += ["", "Outputs:"]
+    for key, value in rendering.outputs.items():
+        out.append(f"  {key}: {'[secret]' if key in rendering.secret_outputs else json.dumps(value)}")
+    if rendering.warnings:
+        out += ["", "Warnings:"] + [f"  - {w}" for w in rendering.warnings]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m stacks.render", description=__doc__.splitlines()[0])
+    parser.add_argument("stack", choices=committed_stacks(), help="a committed stack (Pulumi.<stack>.yaml)")
+    parser.add_argument("--json", metavar="FILE", type=Path, help="also write the rendering as JSON to FILE")
+    args = parser.parse_args(argv)
+    try:
+        rendering = render(args.stack)
+    except (ConfigError, StackFileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(text(rendering))
+    if args.json:
+        args.json.write_text(json.dumps(as_dict(rendering), indent=2, default=str))
+        print(f"\nwrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

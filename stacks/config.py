@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from stacks.model import App, ModelError
 
 PROJECT = "shipyard"
-SECRET_VALUES_KEY = "secretValues"
+SECRET_VALUES_KEY = "secretValues"  # noqa: S105 - a config key name, not a secret
 
 
 class ConfigError(pulumi.RunError):
@@ -55,7 +55,7 @@ def load(raw: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> Stack:
     for full_key, value in raw.items():
         if not full_key.startswith(prefix):
             continue
-        key = full_key[len(prefix):]
+        key = full_key[len(prefix) :]
         if key not in allowed:
             problems.append(f"{key}: unknown key; allowed: {', '.join(sorted(allowed))}")
             continue
@@ -98,8 +98,10 @@ def _secret_values(app: App, values: Any, is_secret: bool) -> dict[str, pulumi.O
     key = SECRET_VALUES_KEY
     if not is_secret:
         raise ConfigError(
-            [f"{key}: holds secret values but is stored in plain text; set each with "
-             f"`pulumi config set --secret --path '{key}.NAME' VALUE`"]
+            [
+                f"{key}: holds secret values but is stored in plain text; set each with "
+                f"`pulumi config set --secret --path '{key}.NAME' VALUE`"
+            ]
         )
     if not isinstance(values, dict):
         raise ConfigError([f"{key}: must be a map of secret name to value"])
@@ -123,7 +125,7 @@ def _describe(exc: ValidationError) -> list[str]:
         loc = [str(part) for part in error["loc"]]
         original = (error.get("ctx") or {}).get("error")
         if isinstance(original, ModelError):
-            problems.append(f"{_path(loc + [original.path])}: {original.message}")
+            problems.append(f"{_path([*loc, original.path])}: {original.message}")
         elif error["type"] == "extra_forbidden":
             allowed = _allowed_keys(App, loc[:-1])
             problems.append(f"{_path(loc)}: unknown key; allowed: {', '.join(allowed)}")

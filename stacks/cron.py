@@ -25,9 +25,7 @@ def parse(expression: str) -> CronFields:
     """Split and check a 5-field cron expression; raise ValueError saying what is wrong."""
     fields = expression.split()
     if len(fields) != 5:
-        raise ValueError(
-            f"{expression!r} has {len(fields)} fields; a schedule has 5: {' '.join(FIELD_NAMES)} (e.g. '0 0 * * *')"
-        )
+        raise ValueError(f"{expression!r} has {len(fields)} fields; a schedule has 5: {' '.join(FIELD_NAMES)} (e.g. '0 0 * * *')")
     if not croniter.is_valid(expression):
         raise ValueError(f"{expression!r} is not a valid cron expression ({' '.join(FIELD_NAMES)}, e.g. '0 0 * * *')")
     return CronFields(*fields)

@@ -25,8 +25,18 @@ ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SECRET_LOOKING_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)", re.I)
 # Names the renderers inject; a user value would silently shadow the wiring.
 RESERVED_ENV = frozenset(
-    {"PORT", "DATABASE_URL", "DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_USER",
-     "DATABASE_PASSWORD", "REDIS_URL", "APP_NAME", "APP_ENV"}
+    {
+        "PORT",
+        "DATABASE_URL",
+        "DATABASE_HOST",
+        "DATABASE_PORT",
+        "DATABASE_NAME",
+        "DATABASE_USER",
+        "DATABASE_PASSWORD",
+        "REDIS_URL",
+        "APP_NAME",
+        "APP_ENV",
+    }
 )
 MAX_SERVICE_NAME = 20
 MAX_APP_NAME = 16
@@ -369,11 +379,13 @@ class App(Strict):
                 raise ModelError(f"jobs.{name}.service", f"{job.service!r} is not a service; known: {', '.join(self.services)}")
         if self.domain is not None and not self.http_services:
             raise ModelError("domain", "a domain is set but no service has kind: http to serve it")
-        if self.cache is not None and self.cache.external_url_secret is not None:
-            if self.cache.external_url_secret not in self.secrets:
-                raise ModelError("cache.externalUrlSecret", f"{self.cache.external_url_secret!r} is not declared under `secrets`")
+        external = self.cache.external_url_secret if self.cache else None
+        if external is not None and external not in self.secrets:
+            raise ModelError("cache.externalUrlSecret", f"{external!r} is not declared under `secrets`")
         if self.profile == "production" and self.database is not None and self.database.backup_retention_days < 7:
-            raise ModelError("database.backupRetentionDays", "production keeps backups at least 7 days (7-35); use profile: development for less")
+            raise ModelError(
+                "database.backupRetentionDays", "production keeps backups at least 7 days (7-35); use profile: development for less"
+            )
         return self
 
     def _check_routes(self) -> None:
@@ -381,7 +393,9 @@ class App(Strict):
         for name, svc in self.http_services.items():
             route = svc.effective_route
             if route in seen:
-                raise ModelError(f"services.{name}.route", f"{route!r} is already served by {seen[route]!r}; each http service needs its own route")
+                raise ModelError(
+                    f"services.{name}.route", f"{route!r} is already served by {seen[route]!r}; each http service needs its own route"
+                )
             seen[route] = name
 
     def _check_service_refs(self) -> None:
@@ -392,10 +406,15 @@ class App(Strict):
                 raise ModelError(f"services.{name}.cache", "the service needs a cache but no `cache` block is configured")
             for i, bucket in enumerate(svc.buckets):
                 if bucket not in self.buckets:
-                    raise ModelError(f"services.{name}.buckets[{i}]", f"{bucket!r} is not a bucket; known: {', '.join(self.buckets) or 'none'}")
+                    raise ModelError(
+                        f"services.{name}.buckets[{i}]", f"{bucket!r} is not a bucket; known: {', '.join(self.buckets) or 'none'}"
+                    )
             for i, secret in enumerate(svc.secrets):
                 if secret not in self.secrets:
-                    raise ModelError(f"services.{name}.secrets[{i}]", f"{secret!r} is not declared under `secrets`; declared: {', '.join(self.secrets) or 'none'}")
+                    raise ModelError(
+                        f"services.{name}.secrets[{i}]",
+                        f"{secret!r} is not declared under `secrets`; declared: {', '.join(self.secrets) or 'none'}",
+                    )
                 if secret in svc.env:
                     raise ModelError(f"services.{name}.env.{secret}", "also listed in `secrets`; a name is either plain or secret")
 

@@ -25,7 +25,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT_ID = "123456789012"
-SECRET_PLACEHOLDER = "[secret]"
+SECRET_PLACEHOLDER = "[secret]"  # noqa: S105 - stands in for an encrypted value
 
 
 @dataclass
@@ -85,11 +85,11 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
+        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
         if key in seen:
             raise StackFileError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
         seen.add(key)
-    return dict(loader.construct_pairs(node, deep=True))
+    return dict(loader.construct_pairs(node, deep=True))  # type: ignore[no-untyped-call]
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -133,7 +133,7 @@ def _qualify(key: str, project: str) -> str:
 
 
 def committed_stacks(root: Path = ROOT) -> list[str]:
-    return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
 
 
 class CloudMocks(pulumi_mocks.Mocks):
@@ -157,32 +157,81 @@ class CloudMocks(pulumi_mocks.Mocks):
 
 
 _COMPUTED: dict[str, Any] = {
-    "aws:lb/loadBalancer:LoadBalancer": lambda n, i: {"dnsName": f"{n}.elb.amazonaws.com", "zoneId": "Z35SXDOTRQ7X7K", "arnSuffix": f"app/{n}/0123"},
+    "aws:lb/loadBalancer:LoadBalancer": lambda n, i: {
+        "dnsName": f"{n}.elb.amazonaws.com",
+        "zoneId": "Z35SXDOTRQ7X7K",
+        "arnSuffix": f"app/{n}/0123",
+    },
     "aws:lb/targetGroup:TargetGroup": lambda n, i: {"arnSuffix": f"targetgroup/{n}/0123"},
-    "aws:rds/instance:Instance": lambda n, i: {"address": f"{n}.rds.amazonaws.com", "endpoint": f"{n}.rds.amazonaws.com:5432", "port": 5432, "identifier": n},
-    "aws:elasticache/replicationGroup:ReplicationGroup": lambda n, i: {"primaryEndpointAddress": f"master.{n}.cache.amazonaws.com", "readerEndpointAddress": f"replica.{n}.cache.amazonaws.com"},
+    "aws:rds/instance:Instance": lambda n, i: {
+        "address": f"{n}.rds.amazonaws.com",
+        "endpoint": f"{n}.rds.amazonaws.com:5432",
+        "port": 5432,
+        "identifier": n,
+    },
+    "aws:elasticache/replicationGroup:ReplicationGroup": lambda n, i: {
+        "primaryEndpointAddress": f"master.{n}.cache.amazonaws.com",
+        "readerEndpointAddress": f"replica.{n}.cache.amazonaws.com",
+    },
     "aws:ecr/repository:Repository": lambda n, i: {"repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/{i.get('name', n)}"},
-    "aws:acm/certificate:Certificate": lambda n, i: {"domainValidationOptions": [{"domainName": i.get("domainName"), "resourceRecordName": f"_x.{i.get('domainName')}.", "resourceRecordType": "CNAME", "resourceRecordValue": "_y.acm-validations.aws."}]},
+    "aws:acm/certificate:Certificate": lambda n, i: {
+        "domainValidationOptions": [
+            {
+                "domainName": i.get("domainName"),
+                "resourceRecordName": f"_x.{i.get('domainName')}.",
+                "resourceRecordType": "CNAME",
+                "resourceRecordValue": "_y.acm-validations.aws.",
+            }
+        ]
+    },
     "aws:s3/bucket:Bucket": lambda n, i: {"bucket": i.get("bucket", n), "bucketRegionalDomainName": f"{n}.s3.amazonaws.com"},
     "aws:sqs/queue:Queue": lambda n, i: {"url": f"https://sqs.us-east-1.amazonaws.com/{ACCOUNT_ID}/{n}"},
     "gcp:cloudrunv2/service:Service": lambda n, i: {"uri": f"https://{i.get('name', n)}-abc123-uc.a.run.app"},
-    "gcp:sql/databaseInstance:DatabaseInstance": lambda n, i: {"connectionName": f"project:region:{i.get('name', n)}", "privateIpAddress": "10.20.0.3", "selfLink": f"https://sqladmin/{n}"},
-    "gcp:redis/instance:Instance": lambda n, i: {"host": "10.20.1.4", "port": 6378, "authString": "mock-auth", "serverCaCerts": [{"cert": "-----BEGIN CERTIFICATE-----mock"}]},
+    "gcp:sql/databaseInstance:DatabaseInstance": lambda n, i: {
+        "connectionName": f"project:region:{i.get('name', n)}",
+        "privateIpAddress": "10.20.0.3",
+        "selfLink": f"https://sqladmin/{n}",
+    },
+    "gcp:redis/instance:Instance": lambda n, i: {
+        "host": "10.20.1.4",
+        "port": 6378,
+        "authString": "mock-auth",
+        "serverCaCerts": [{"cert": "-----BEGIN CERTIFICATE-----mock"}],
+    },
     "gcp:serviceaccount/account:Account": lambda n, i: {"email": f"{i.get('accountId', n)}@project.iam.gserviceaccount.com"},
     "gcp:compute/globalAddress:GlobalAddress": lambda n, i: {"address": "203.0.113.10"},
-    "gcp:artifactregistry/repository:Repository": lambda n, i: {"registryUri": f"us-central1-docker.pkg.dev/project/{i.get('repositoryId', n)}"},
+    "gcp:artifactregistry/repository:Repository": lambda n, i: {
+        "registryUri": f"us-central1-docker.pkg.dev/project/{i.get('repositoryId', n)}"
+    },
     "gcp:storage/bucket:Bucket": lambda n, i: {"url": f"gs://{i.get('name', n)}"},
 }
 
 _CALLS: dict[str, Any] = {
     "aws:index/getAvailabilityZones:getAvailabilityZones": lambda a: {
-        "names": ["us-east-1a", "us-east-1b", "us-east-1c"], "zoneIds": ["use1-az1", "use1-az2", "use1-az3"], "id": "us-east-1"},
-    "aws:index/getCallerIdentity:getCallerIdentity": lambda a: {"accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/ci", "userId": "AIDA", "id": ACCOUNT_ID},
+        "names": ["us-east-1a", "us-east-1b", "us-east-1c"],
+        "zoneIds": ["use1-az1", "use1-az2", "use1-az3"],
+        "id": "us-east-1",
+    },
+    "aws:index/getCallerIdentity:getCallerIdentity": lambda a: {
+        "accountId": ACCOUNT_ID,
+        "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/ci",
+        "userId": "AIDA",
+        "id": ACCOUNT_ID,
+    },
     "aws:index/getPartition:getPartition": lambda a: {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"},
     "aws:index/getRegion:getRegion": lambda a: {"name": "us-east-1", "region": "us-east-1", "id": "us-east-1"},
     "aws:route53/getZone:getZone": lambda a: {"zoneId": "Z0123456789ABC", "id": "Z0123456789ABC", "name": a.get("name")},
-    "aws:ecr/getAuthorizationToken:getAuthorizationToken": lambda a: {"userName": "AWS", "password": "mock-token", "proxyEndpoint": f"https://{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com", "id": "token"},
-    "gcp:organizations/getProject:getProject": lambda a: {"number": "123456789", "projectId": a.get("projectId", "project"), "id": "project"},
+    "aws:ecr/getAuthorizationToken:getAuthorizationToken": lambda a: {
+        "userName": "AWS",
+        "password": "mock-token",
+        "proxyEndpoint": f"https://{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com",
+        "id": "token",
+    },
+    "gcp:organizations/getProject:getProject": lambda a: {
+        "number": "123456789",
+        "projectId": a.get("projectId", "project"),
+        "id": "project",
+    },
     "gcp:organizations/getClientConfig:getClientConfig": lambda a: {"accessToken": "mock-token", "project": "project", "id": "client"},
 }
 
@@ -190,14 +239,14 @@ _CALLS: dict[str, Any] = {
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
     """Keeps what `pulumi up` would send the engine: type, name, inputs, parent and options."""
 
-    def __init__(self, mocks: CloudMocks) -> None:
+    def __init__(self, mocks: CloudMocks, recorded: list[Resource]) -> None:
         super().__init__(mocks)
-        self.recorded: list[Resource] = []
+        self.recorded = recorded
         self.seen: set[str] = set()
         self.duplicates: list[str] = []
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
-        response = super().RegisterResource(request)
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type == "pulumi:pulumi:Stack":
             return response
         if response.urn in self.seen:
@@ -234,25 +283,32 @@ def render(
     config: Mapping[str, Any] | None = None,
     secret_keys: list[str] | None = None,
     root: Path = ROOT,
+    recorded: list[Resource] | None = None,
 ) -> Rendering:
     """Run `__main__.py` for `stack` under mocks and return everything it registered.
 
     `config` replaces the stack file (values may be objects; they are passed as the
-    engine passes them, JSON text). Raises whatever the program raises.
+    engine passes them, JSON text). Raises whatever the program raises; pass `recorded`
+    to see what was registered before that.
     """
     if config is None:
         config, secret_keys = stack_config(stack, root)
     engine_config = {k: v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}
     pulumi.runtime.set_all_config(engine_config, list(secret_keys or []))
     pulumi_settings.ROOT.set(None)
-    monitor = _RecordingMonitor(CloudMocks())
+    mocks = CloudMocks()
+    monitor = _RecordingMonitor(mocks, recorded if recorded is not None else [])
     logger = logging.getLogger(f"shipyard.offline.{stack}")
     logger.propagate = False
     logger.handlers = [collect := _Collect()]
-    pulumi.runtime.set_mocks(CloudMocks(), project=project_name(root), stack=stack, preview=False, logger=logger, monitor=monitor)
+    pulumi.runtime.set_mocks(mocks, project=project_name(root), stack=stack, preview=False, logger=logger, monitor=monitor)
     pulumi_settings.SETTINGS.rpc_manager.clear()
     pulumi_settings.SETTINGS.outputs.clear()
-    _sync_await(run_pulumi_func(lambda: runpy.run_path(str(root / "__main__.py"), run_name="__main__")))
+
+    def program() -> None:
+        runpy.run_path(str(root / "__main__.py"), run_name="__main__")
+
+    _sync_await(run_pulumi_func(program))
     stack_resource = pulumi_settings.get_root_resource()
     outputs: dict[str, Any] = {}
     secret_outputs: set[str] = set()

@@ -1,7 +1,7 @@
 """Offline render: what `pulumi up` would create for a stack, with no CLI, credentials or network.
 
-    python -m stacks.render aws-prod             # tree, counts, workloads, outputs
-    python -m stacks.render gcp-prod --json out.json
+python -m stacks.render aws-prod             # tree, counts, workloads, outputs
+python -m stacks.render gcp-prod --json out.json
 """
 
 from __future__ import annotations
@@ -35,8 +35,7 @@ def as_dict(rendering: Rendering) -> dict[str, Any]:
     return {
         "stack": rendering.stack,
         "resources": [
-            {"type": r.type, "name": r.name, "parent": r.parent_name, "protect": r.protect, "inputs": r.inputs}
-            for r in rendering.resources
+            {"type": r.type, "name": r.name, "parent": r.parent_name, "protect": r.protect, "inputs": r.inputs} for r in rendering.resources
         ],
         "counts": dict(sorted(Counter(r.type for r in rendering.resources).items())),
         "workloads": workloads(rendering),

@@ -17,8 +17,8 @@ from components.aws.observability import Alarms, Watched
 from components.aws.secrets import AppSecrets
 from components.aws.security import SecurityGroups
 from components.aws.service import FargateService
-from components.aws.task import Container, FargateTask, Wiring
 from components.aws.stateful import keep
+from components.aws.task import Container, FargateTask, Wiring
 from stacks.model import App, Service
 
 
@@ -33,8 +33,13 @@ class AwsApp(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOptions(parent=self)).account_id
 
-        key = aws.kms.Key(name, description=f"{name}: data at rest (database, cache, secrets, buckets)",
-                          enable_key_rotation=True, deletion_window_in_days=30, opts=keep(self, app.protect))
+        key = aws.kms.Key(
+            name,
+            description=f"{name}: data at rest (database, cache, secrets, buckets)",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            opts=keep(self, app.protect),
+        )
         aws.kms.Alias(name, name=f"alias/{name}", target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=key))
         network = Network(name, app, settings.log_retention_days, opts=child)
         groups = SecurityGroups(name, app, network.vpc, opts=child)
@@ -45,8 +50,14 @@ class AwsApp(pulumi.ComponentResource):
             users += [j for j, job in app.jobs.items() if getattr(app.services[job.service], need)]
             return {u: groups.workloads[u].id for u in users}
 
-        database = Database(name, app, network.vpc, network.private_subnet_ids, clients("database"), key.arn, opts=child) if app.database else None
-        cache = Cache(name, app, network.vpc, network.private_subnet_ids, clients("cache"), key.arn, opts=child) if app.cache and app.cache.managed else None
+        database = (
+            Database(name, app, network.vpc, network.private_subnet_ids, clients("database"), key.arn, opts=child) if app.database else None
+        )
+        cache = (
+            Cache(name, app, network.vpc, network.private_subnet_ids, clients("cache"), key.arn, opts=child)
+            if app.cache and app.cache.managed
+            else None
+        )
         buckets = Buckets(name, app, key.arn, opts=child)
         edge = Edge(name, app, network.vpc, network.public_subnet_ids, groups.load_balancer, opts=child) if app.http_services else None
 
@@ -64,7 +75,13 @@ class AwsApp(pulumi.ComponentResource):
                 wired.secret_arns.append(arn)
                 for env_name, json_key in (("DATABASE_URL", "url"), ("DATABASE_PASSWORD", "password"), ("DATABASE_USER", "username")):
                     wired.secrets[env_name] = pulumi.Output.concat(arn, f":{json_key}::")
-                wired.env.update({"DATABASE_HOST": database.instance.address, "DATABASE_PORT": "5432", "DATABASE_NAME": app.database.name if app.database else ""})
+                wired.env.update(
+                    {
+                        "DATABASE_HOST": database.instance.address,
+                        "DATABASE_PORT": "5432",
+                        "DATABASE_NAME": app.database.name if app.database else "",
+                    }
+                )
             if svc.cache:
                 if cache is not None:
                     wired.secrets["REDIS_URL"] = pulumi.Output.concat(cache.connection.arn, ":url::")
@@ -82,10 +99,18 @@ class AwsApp(pulumi.ComponentResource):
         service_names: dict[str, pulumi.Output[str]] = {}
         for svc_name, svc in app.services.items():
             workload = f"{name}-{svc_name}"
-            task = FargateTask(workload, Container(svc.image or "", svc.command, svc.args, svc.cpu, svc.memory, svc.port),
-                               wiring(svc), settings.architecture, settings.log_retention_days, opts=child)
+            task = FargateTask(
+                workload,
+                Container(svc.image or "", svc.command, svc.args, svc.cpu, svc.memory, svc.port),
+                wiring(svc),
+                settings.architecture,
+                settings.log_retention_days,
+                opts=child,
+            )
             target_group = edge.target_groups.get(svc_name) if edge else None
-            service = FargateService(workload, svc, task, cluster, network.private_subnet_ids, groups.workloads[svc_name], target_group, opts=child)
+            service = FargateService(
+                workload, svc, task, cluster, network.private_subnet_ids, groups.workloads[svc_name], target_group, opts=child
+            )
             service_names[svc_name] = service.service.name
             if target_group is not None:
                 watched.target_group_suffixes[svc_name] = target_group.arn_suffix
@@ -96,9 +121,17 @@ class AwsApp(pulumi.ComponentResource):
             workload = f"{name}-{job_name}"
             job_wiring = wiring(svc)
             job_wiring.env["JOB_TIMEOUT_SECONDS"] = str(job.timeout_seconds)
-            task = FargateTask(workload, Container(svc.image or "", job.command, None, job.cpu, job.memory), job_wiring,
-                               settings.architecture, settings.log_retention_days, opts=child)
-            scheduled = ScheduledJob(workload, job, task, cluster, network.private_subnet_ids, groups.workloads[job_name], account_id, opts=child)
+            task = FargateTask(
+                workload,
+                Container(svc.image or "", job.command, None, job.cpu, job.memory),
+                job_wiring,
+                settings.architecture,
+                settings.log_retention_days,
+                opts=child,
+            )
+            scheduled = ScheduledJob(
+                workload, job, task, cluster, network.private_subnet_ids, groups.workloads[job_name], account_id, opts=child
+            )
             watched.dead_letter_queues[job_name] = scheduled.dead_letters.name
 
         if edge is not None:

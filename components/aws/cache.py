@@ -15,8 +15,16 @@ from stacks.model import App
 PORT = 6379
 ENGINE_VERSION = {"6": "6.2", "7": "7.1"}
 # Neutral memory (GB) -> the smallest node type that holds it. Source: ElastiCache "Supported node types".
-NODE_TYPES = ((1.37, "cache.t4g.small"), (3.09, "cache.t4g.medium"), (6.38, "cache.r7g.large"), (13.07, "cache.r7g.xlarge"),
-              (26.32, "cache.r7g.2xlarge"), (52.82, "cache.r7g.4xlarge"), (105.81, "cache.r7g.8xlarge"), (317.77, "cache.r7g.16xlarge"))
+NODE_TYPES = (
+    (1.37, "cache.t4g.small"),
+    (3.09, "cache.t4g.medium"),
+    (6.38, "cache.r7g.large"),
+    (13.07, "cache.r7g.xlarge"),
+    (26.32, "cache.r7g.2xlarge"),
+    (52.82, "cache.r7g.4xlarge"),
+    (105.81, "cache.r7g.8xlarge"),
+    (317.77, "cache.r7g.16xlarge"),
+)
 
 
 def node_type(memory_gb: float) -> str:
@@ -28,15 +36,22 @@ class Cache(pulumi.ComponentResource):
     connection: aws.secretsmanager.Secret
 
     def __init__(
-        self, name: str, app: App, vpc: aws.ec2.Vpc, subnet_ids: list[pulumi.Output[str]],
-        clients: dict[str, pulumi.Input[str]], key_arn: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None,
+        self,
+        name: str,
+        app: App,
+        vpc: aws.ec2.Vpc,
+        subnet_ids: list[pulumi.Output[str]],
+        clients: dict[str, pulumi.Input[str]],
+        key_arn: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("shipyard:aws:Cache", name, None, opts)
         cache = app.cache
         assert cache is not None and app.aws is not None
-        subnets = aws.elasticache.SubnetGroup(name, subnet_ids=subnet_ids, description=f"{app.name} cache subnets (private)",
-                                              opts=pulumi.ResourceOptions(parent=self))
-        group = admit_clients(f"{name}-clients", vpc, PORT, clients, "Redis", self)
+        subnets = aws.elasticache.SubnetGroup(
+            name, subnet_ids=subnet_ids, description=f"{app.name} cache subnets (private)", opts=pulumi.ResourceOptions(parent=self)
+        )
+        group = admit_clients(f"{name}-cache-clients", vpc, PORT, clients, "Redis", self)
         token = generated_password(f"{name}-auth-token", self, length=64)
         self.group = aws.elasticache.ReplicationGroup(
             name,
@@ -66,7 +81,11 @@ class Cache(pulumi.ComponentResource):
             lambda args: json.dumps({"url": f"rediss://:{args[1]}@{args[0]}:{PORT}/0", "host": args[0], "port": PORT, "token": args[1]})
         )
         self.connection = credentials_secret(
-            f"{name}-connection", f"{app.name} Redis connection (url with TLS and AUTH token)",
-            pulumi.Output.secret(document), key_arn, app.protect, self,
+            f"{name}-connection",
+            f"{app.name} Redis connection (url with TLS and AUTH token)",
+            pulumi.Output.secret(document),
+            key_arn,
+            app.protect,
+            self,
         )
         self.register_outputs({"endpoint": self.group.primary_endpoint_address})

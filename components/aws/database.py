@@ -23,17 +23,25 @@ class Database(pulumi.ComponentResource):
     credentials: aws.secretsmanager.Secret
 
     def __init__(
-        self, name: str, app: App, vpc: aws.ec2.Vpc, subnet_ids: list[pulumi.Output[str]],
-        clients: dict[str, pulumi.Input[str]], key_arn: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None,
+        self,
+        name: str,
+        app: App,
+        vpc: aws.ec2.Vpc,
+        subnet_ids: list[pulumi.Output[str]],
+        clients: dict[str, pulumi.Input[str]],
+        key_arn: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("shipyard:aws:Database", name, None, opts)
         db = app.database
         assert db is not None and app.aws is not None
         child = pulumi.ResourceOptions(parent=self)
         subnets = aws.rds.SubnetGroup(name, subnet_ids=subnet_ids, description=f"{app.name} database subnets (private)", opts=child)
-        group = admit_clients(f"{name}-clients", vpc, PORT, clients, "PostgreSQL", self)
+        group = admit_clients(f"{name}-database-clients", vpc, PORT, clients, "PostgreSQL", self)
         parameters = aws.rds.ParameterGroup(
-            name, family=f"postgres{db.version}", description=f"{app.name}: TLS only, slow-query and lock logging",
+            name,
+            family=f"postgres{db.version}",
+            description=f"{app.name}: TLS only, slow-query and lock logging",
             parameters=[
                 {"name": "rds.force_ssl", "value": "1"},
                 {"name": "log_min_duration_statement", "value": "1000"},
@@ -96,18 +104,26 @@ class Database(pulumi.ComponentResource):
                 auto_minor_version_upgrade=True,
                 opts=pulumi.ResourceOptions(parent=self.instance),
             )
-        document = pulumi.Output.all(self.instance.address, password.result).apply(
-            lambda args: _connection(args[0], args[1], db.name)
-        )
+        document = pulumi.Output.all(self.instance.address, password.result).apply(lambda args: _connection(args[0], args[1], db.name))
         self.credentials = credentials_secret(
-            f"{name}-credentials", f"{app.name} PostgreSQL connection (url, username, password, host, port, dbname)",
-            pulumi.Output.secret(document), key_arn, app.protect, self,
+            f"{name}-credentials",
+            f"{app.name} PostgreSQL connection (url, username, password, host, port, dbname)",
+            pulumi.Output.secret(document),
+            key_arn,
+            app.protect,
+            self,
         )
         self.register_outputs({"endpoint": self.instance.address})
 
 
 def _connection(host: str, password: str, dbname: str) -> str:
-    return json.dumps({
-        "url": f"postgresql://{USERNAME}:{password}@{host}:{PORT}/{dbname}?sslmode=require",
-        "username": USERNAME, "password": password, "host": host, "port": PORT, "dbname": dbname,
-    })
+    return json.dumps(
+        {
+            "url": f"postgresql://{USERNAME}:{password}@{host}:{PORT}/{dbname}?sslmode=require",
+            "username": USERNAME,
+            "password": password,
+            "host": host,
+            "port": PORT,
+            "dbname": dbname,
+        }
+    )

@@ -50,9 +50,7 @@ class Edge(pulumi.ComponentResource):
             idle_timeout=60,
             opts=child,
         )
-        self.target_groups = {
-            svc_name: self._target_group(name, svc_name, svc, vpc) for svc_name, svc in app.http_services.items()
-        }
+        self.target_groups = {svc_name: self._target_group(name, svc_name, svc, vpc) for svc_name, svc in app.http_services.items()}
         listener = self._listener(name, app)
         self._routes(name, app, listener)
         self._firewall(name)
@@ -67,8 +65,12 @@ class Edge(pulumi.ComponentResource):
             vpc_id=vpc.id,
             deregistration_delay=30,
             health_check={
-                "path": svc.effective_health_path, "matcher": "200-399", "interval": 15, "timeout": 5,
-                "healthy_threshold": 2, "unhealthy_threshold": 3,
+                "path": svc.effective_health_path,
+                "matcher": "200-399",
+                "interval": 15,
+                "timeout": 5,
+                "healthy_threshold": 2,
+                "unhealthy_threshold": 3,
             },
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -77,36 +79,56 @@ class Edge(pulumi.ComponentResource):
         catch_all = [n for n, svc in app.http_services.items() if svc.effective_route == "/"]
         if catch_all:
             return {"type": "forward", "target_group_arn": self.target_groups[catch_all[0]].arn}
-        return {"type": "fixed-response", "fixed_response": {"content_type": "text/plain", "message_body": "Not found", "status_code": "404"}}
+        return {
+            "type": "fixed-response",
+            "fixed_response": {"content_type": "text/plain", "message_body": "Not found", "status_code": "404"},
+        }
 
     def _listener(self, name: str, app: App) -> aws.lb.Listener:
         child = pulumi.ResourceOptions(parent=self.load_balancer)
         if app.domain is None:
             pulumi.log.warn(
-                "no domain is set: the load balancer serves plain HTTP on port 80. Set `domain` to serve HTTPS "
-                "with a managed certificate.", resource=self,
+                "no domain is set: the load balancer serves plain HTTP on port 80. Set `domain` to serve HTTPS with a managed certificate.",
+                resource=self,
             )
             self.url = pulumi.Output.concat("http://", self.load_balancer.dns_name)
-            return aws.lb.Listener(f"{name}-http", load_balancer_arn=self.load_balancer.arn, port=80, protocol="HTTP",
-                                   default_actions=[self._default_action(app)], opts=child)
+            return aws.lb.Listener(
+                f"{name}-http",
+                load_balancer_arn=self.load_balancer.arn,
+                port=80,
+                protocol="HTTP",
+                default_actions=[self._default_action(app)],
+                opts=child,
+            )
 
         aws.lb.Listener(
-            f"{name}-http", load_balancer_arn=self.load_balancer.arn, port=80, protocol="HTTP",
+            f"{name}-http",
+            load_balancer_arn=self.load_balancer.arn,
+            port=80,
+            protocol="HTTP",
             default_actions=[{"type": "redirect", "redirect": {"port": "443", "protocol": "HTTPS", "status_code": "HTTP_301"}}],
             opts=child,
         )
         certificate_arn = self._certificate(name, app)
         self.url = pulumi.Output.from_input(f"https://{app.domain.name}")
         return aws.lb.Listener(
-            f"{name}-https", load_balancer_arn=self.load_balancer.arn, port=443, protocol="HTTPS",
-            ssl_policy=TLS_POLICY, certificate_arn=certificate_arn, default_actions=[self._default_action(app)], opts=child,
+            f"{name}-https",
+            load_balancer_arn=self.load_balancer.arn,
+            port=443,
+            protocol="HTTPS",
+            ssl_policy=TLS_POLICY,
+            certificate_arn=certificate_arn,
+            default_actions=[self._default_action(app)],
+            opts=child,
         )
 
     def _certificate(self, name: str, app: App) -> pulumi.Output[str]:
         assert app.domain is not None
         child = pulumi.ResourceOptions(parent=self)
         certificate = aws.acm.Certificate(
-            name, domain_name=app.domain.name, validation_method="DNS",
+            name,
+            domain_name=app.domain.name,
+            validation_method="DNS",
             opts=pulumi.ResourceOptions(parent=self),
         )
         record_fqdns: list[pulumi.Output[str]] = []
@@ -114,24 +136,35 @@ class Edge(pulumi.ComponentResource):
             zone = aws.route53.get_zone_output(name=app.domain.zone, private_zone=False, opts=pulumi.InvokeOptions(parent=self))
             option = certificate.domain_validation_options[0]
             record = aws.route53.Record(
-                f"{name}-certificate-validation", zone_id=zone.zone_id, name=option.resource_record_name,
-                type=option.resource_record_type, records=[option.resource_record_value], ttl=300,
-                allow_overwrite=True, opts=pulumi.ResourceOptions(parent=certificate),
+                f"{name}-certificate-validation",
+                zone_id=zone.zone_id,
+                name=option.resource_record_name,
+                type=option.resource_record_type,
+                records=[option.resource_record_value],
+                ttl=300,
+                allow_overwrite=True,
+                opts=pulumi.ResourceOptions(parent=certificate),
             )
             record_fqdns.append(record.fqdn)
             aws.route53.Record(
-                f"{name}-alias", zone_id=zone.zone_id, name=app.domain.name, type="A",
+                f"{name}-alias",
+                zone_id=zone.zone_id,
+                name=app.domain.name,
+                type="A",
                 aliases=[{"name": self.load_balancer.dns_name, "zone_id": self.load_balancer.zone_id, "evaluate_target_health": True}],
                 opts=child,
             )
         else:
             pulumi.log.warn(
                 f"domain.zone is not set: create the certificate's validation record and a DNS record for "
-                f"{app.domain.name} yourself; the HTTPS listener waits until the certificate is issued.", resource=self,
+                f"{app.domain.name} yourself; the HTTPS listener waits until the certificate is issued.",
+                resource=self,
             )
         # Waits for issuance, so the listener never points at a pending certificate.
         validation = aws.acm.CertificateValidation(
-            name, certificate_arn=certificate.arn, validation_record_fqdns=record_fqdns or None,
+            name,
+            certificate_arn=certificate.arn,
+            validation_record_fqdns=record_fqdns or None,
             opts=pulumi.ResourceOptions(parent=certificate),
         )
         return validation.certificate_arn
@@ -152,14 +185,19 @@ class Edge(pulumi.ComponentResource):
     def _firewall(self, name: str) -> None:
         rules = [
             {
-                "name": group, "priority": index, "override_action": {"none": {}},
+                "name": group,
+                "priority": index,
+                "override_action": {"none": {}},
                 "statement": {"managed_rule_group_statement": {"vendor_name": "AWS", "name": group}},
                 "visibility_config": {"cloudwatch_metrics_enabled": True, "metric_name": group, "sampled_requests_enabled": True},
             }
             for index, group in enumerate(MANAGED_RULE_GROUPS)
         ]
         acl = aws.wafv2.WebAcl(
-            name, scope="REGIONAL", default_action={"allow": {}}, rules=rules,
+            name,
+            scope="REGIONAL",
+            default_action={"allow": {}},
+            rules=rules,
             visibility_config={"cloudwatch_metrics_enabled": True, "metric_name": name, "sampled_requests_enabled": True},
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -31,7 +31,9 @@ class ScheduledJob(pulumi.ComponentResource):
     ) -> None:
         super().__init__("shipyard:aws:ScheduledJob", name, None, opts)
         self.dead_letters = aws.sqs.Queue(
-            f"{name}-dead-letters", message_retention_seconds=14 * 24 * 3600, sqs_managed_sse_enabled=True,
+            f"{name}-dead-letters",
+            message_retention_seconds=14 * 24 * 3600,
+            sqs_managed_sse_enabled=True,
             opts=pulumi.ResourceOptions(parent=self),
         )
         role = service_role(

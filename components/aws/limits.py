@@ -31,8 +31,7 @@ def _check_size(path: str, cpu: float, memory: int) -> str | None:
     if allowed is None:
         return f"{path}.cpu: {cpu:g} vCPU is not a Fargate size; allowed: {', '.join(f'{c:g}' for c in FARGATE_SIZES)}"
     if memory not in allowed:
-        return (f"{path}.memory: {memory} MiB is not a valid Fargate size for {cpu:g} vCPU; "
-                f"allowed: {_ranges(allowed)}")
+        return f"{path}.memory: {memory} MiB is not a valid Fargate size for {cpu:g} vCPU; allowed: {_ranges(allowed)}"
     return None
 
 
@@ -43,9 +42,9 @@ def _ranges(values: list[int]) -> str:
 
 
 def validate(app: App) -> None:
-    problems = [
-        _check_size(f"services.{name}", svc.cpu, svc.memory) for name, svc in app.services.items()
-    ] + [_check_size(f"jobs.{name}", job.cpu, job.memory) for name, job in app.jobs.items()]
+    problems = [_check_size(f"services.{name}", svc.cpu, svc.memory) for name, svc in app.services.items()] + [
+        _check_size(f"jobs.{name}", job.cpu, job.memory) for name, job in app.jobs.items()
+    ]
     assert app.aws is not None
     prefix = ipaddress.ip_network(app.aws.vpc_cidr).prefixlen
     if not 16 <= prefix <= 24:

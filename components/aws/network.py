@@ -27,8 +27,12 @@ class Network(pulumi.ComponentResource):
         blocks = list(ipaddress.ip_network(settings.vpc_cidr).subnets(prefixlen_diff=3))
 
         self.vpc = aws.ec2.Vpc(
-            name, cidr_block=settings.vpc_cidr, enable_dns_hostnames=True, enable_dns_support=True,
-            tags={"Name": name}, opts=child,
+            name,
+            cidr_block=settings.vpc_cidr,
+            enable_dns_hostnames=True,
+            enable_dns_support=True,
+            tags={"Name": name},
+            opts=child,
         )
         vpc_child = pulumi.ResourceOptions(parent=self.vpc)
         # Adopt the default security group and strip its rules, so nothing can use it by accident.
@@ -36,53 +40,89 @@ class Network(pulumi.ComponentResource):
         gateway = aws.ec2.InternetGateway(name, vpc_id=self.vpc.id, tags={"Name": name}, opts=vpc_child)
 
         public_routes = aws.ec2.RouteTable(
-            f"{name}-public", vpc_id=self.vpc.id,
+            f"{name}-public",
+            vpc_id=self.vpc.id,
             routes=[{"cidr_block": "0.0.0.0/0", "gateway_id": gateway.id}],
-            tags={"Name": f"{name}-public"}, opts=vpc_child,
+            tags={"Name": f"{name}-public"},
+            opts=vpc_child,
         )
         self.public_subnet_ids, self.private_subnet_ids = [], []
         nat_ids: list[pulumi.Output[str]] = []
         for index, zone in enumerate(zones):
             public = aws.ec2.Subnet(
-                f"{name}-public-{index}", vpc_id=self.vpc.id, availability_zone=zone,
-                cidr_block=str(blocks[4 + index]), map_public_ip_on_launch=False,
-                tags={"Name": f"{name}-public-{zone}", "tier": "public"}, opts=vpc_child,
+                f"{name}-public-{index}",
+                vpc_id=self.vpc.id,
+                availability_zone=zone,
+                cidr_block=str(blocks[4 + index]),
+                map_public_ip_on_launch=False,
+                tags={"Name": f"{name}-public-{zone}", "tier": "public"},
+                opts=vpc_child,
             )
-            aws.ec2.RouteTableAssociation(f"{name}-public-{index}", subnet_id=public.id, route_table_id=public_routes.id, opts=pulumi.ResourceOptions(parent=public))
+            aws.ec2.RouteTableAssociation(
+                f"{name}-public-{index}", subnet_id=public.id, route_table_id=public_routes.id, opts=pulumi.ResourceOptions(parent=public)
+            )
             self.public_subnet_ids.append(public.id)
             if index == 0 or not settings.single_nat:
-                eip = aws.ec2.Eip(f"{name}-nat-{index}", domain="vpc", tags={"Name": f"{name}-nat-{zone}"}, opts=pulumi.ResourceOptions(parent=public))
+                eip = aws.ec2.Eip(
+                    f"{name}-nat-{index}", domain="vpc", tags={"Name": f"{name}-nat-{zone}"}, opts=pulumi.ResourceOptions(parent=public)
+                )
                 nat = aws.ec2.NatGateway(
-                    f"{name}-{index}", subnet_id=public.id, allocation_id=eip.id,
-                    tags={"Name": f"{name}-{zone}"}, opts=pulumi.ResourceOptions(parent=public, depends_on=[gateway]),
+                    f"{name}-{index}",
+                    subnet_id=public.id,
+                    allocation_id=eip.id,
+                    tags={"Name": f"{name}-{zone}"},
+                    opts=pulumi.ResourceOptions(parent=public, depends_on=[gateway]),
                 )
                 nat_ids.append(nat.id)
 
             private = aws.ec2.Subnet(
-                f"{name}-private-{index}", vpc_id=self.vpc.id, availability_zone=zone,
-                cidr_block=str(blocks[index]), tags={"Name": f"{name}-private-{zone}", "tier": "private"}, opts=vpc_child,
+                f"{name}-private-{index}",
+                vpc_id=self.vpc.id,
+                availability_zone=zone,
+                cidr_block=str(blocks[index]),
+                tags={"Name": f"{name}-private-{zone}", "tier": "private"},
+                opts=vpc_child,
             )
             routes = aws.ec2.RouteTable(
-                f"{name}-private-{index}", vpc_id=self.vpc.id,
+                f"{name}-private-{index}",
+                vpc_id=self.vpc.id,
                 routes=[{"cidr_block": "0.0.0.0/0", "nat_gateway_id": nat_ids[-1]}],
-                tags={"Name": f"{name}-private-{zone}"}, opts=vpc_child,
+                tags={"Name": f"{name}-private-{zone}"},
+                opts=vpc_child,
             )
-            aws.ec2.RouteTableAssociation(f"{name}-private-{index}", subnet_id=private.id, route_table_id=routes.id, opts=pulumi.ResourceOptions(parent=private))
+            aws.ec2.RouteTableAssociation(
+                f"{name}-private-{index}", subnet_id=private.id, route_table_id=routes.id, opts=pulumi.ResourceOptions(parent=private)
+            )
             self.private_subnet_ids.append(private.id)
 
         self._flow_logs(name, log_retention_days)
-        self.register_outputs({"vpc_id": self.vpc.id, "private_subnet_ids": self.private_subnet_ids, "public_subnet_ids": self.public_subnet_ids})
+        self.register_outputs(
+            {"vpc_id": self.vpc.id, "private_subnet_ids": self.private_subnet_ids, "public_subnet_ids": self.public_subnet_ids}
+        )
 
     def _flow_logs(self, name: str, retention_days: int) -> None:
         log_group = aws.cloudwatch.LogGroup(
-            f"{name}-flow-logs", retention_in_days=retention_days, opts=pulumi.ResourceOptions(parent=self.vpc),
+            f"{name}-flow-logs",
+            retention_in_days=retention_days,
+            opts=pulumi.ResourceOptions(parent=self.vpc),
         )
         role = service_role(
-            f"{name}-flow-logs", "vpc-flow-logs.amazonaws.com",
-            [allow(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], [log_group.arn, pulumi.Output.concat(log_group.arn, ":*")])],
-            parent=log_group, description="VPC flow logs write to their log group",
+            f"{name}-flow-logs",
+            "vpc-flow-logs.amazonaws.com",
+            [
+                allow(
+                    ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    [log_group.arn, pulumi.Output.concat(log_group.arn, ":*")],
+                )
+            ],
+            parent=log_group,
+            description="VPC flow logs write to their log group",
         )
         aws.ec2.FlowLog(
-            name, vpc_id=self.vpc.id, traffic_type="ALL", log_destination=log_group.arn, iam_role_arn=role.arn,
+            name,
+            vpc_id=self.vpc.id,
+            traffic_type="ALL",
+            log_destination=log_group.arn,
+            iam_role_arn=role.arn,
             opts=pulumi.ResourceOptions(parent=self.vpc),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pulumi
@@ -36,8 +37,9 @@ class Alarms(pulumi.ComponentResource):
         self._name = name
         self.topic = aws.sns.Topic(name, kms_master_key_id="alias/aws/sns", opts=pulumi.ResourceOptions(parent=self))
         if app.alerts.email:
-            aws.sns.TopicSubscription(name, topic=self.topic.arn, protocol="email", endpoint=app.alerts.email,
-                                      opts=pulumi.ResourceOptions(parent=self.topic))
+            aws.sns.TopicSubscription(
+                name, topic=self.topic.arn, protocol="email", endpoint=app.alerts.email, opts=pulumi.ResourceOptions(parent=self.topic)
+            )
         alerts = app.alerts
         for svc, service_name in watched.service_names.items():
             dims = {"ClusterName": watched.cluster_name, "ServiceName": service_name}
@@ -46,29 +48,74 @@ class Alarms(pulumi.ComponentResource):
         if watched.load_balancer_suffix is not None:
             self._error_rate(watched.load_balancer_suffix, alerts.error_rate_percent)
         for svc, suffix in watched.target_group_suffixes.items():
-            dims = {"LoadBalancer": watched.load_balancer_suffix, "TargetGroup": suffix}
-            self._alarm(f"{svc}-latency-p95", "AWS/ApplicationELB", "TargetResponseTime", dims, alerts.latency_p95_ms / 1000,
-                        f"{svc}: p95 latency above {alerts.latency_p95_ms} ms", extended_statistic="p95")
+            dims = {"LoadBalancer": watched.load_balancer_suffix or "", "TargetGroup": suffix}
+            self._alarm(
+                f"{svc}-latency-p95",
+                "AWS/ApplicationELB",
+                "TargetResponseTime",
+                dims,
+                alerts.latency_p95_ms / 1000,
+                f"{svc}: p95 latency above {alerts.latency_p95_ms} ms",
+                extended_statistic="p95",
+            )
         if watched.database_id is not None:
             dims = {"DBInstanceIdentifier": watched.database_id}
             self._alarm("database-cpu", "AWS/RDS", "CPUUtilization", dims, alerts.cpu_percent, f"database CPU above {alerts.cpu_percent}%")
             free_floor = watched.database_storage_gb * 1024**3 * 0.1
-            self._alarm("database-free-storage", "AWS/RDS", "FreeStorageSpace", dims, free_floor, "database free storage below 10%",
-                        comparison="LessThanThreshold", statistic="Minimum")
+            self._alarm(
+                "database-free-storage",
+                "AWS/RDS",
+                "FreeStorageSpace",
+                dims,
+                free_floor,
+                "database free storage below 10%",
+                comparison="LessThanThreshold",
+                statistic="Minimum",
+            )
             self._alarm("database-connections", "AWS/RDS", "DatabaseConnections", dims, 400, "database connections above 400")
         if watched.cache_group_id is not None:
             for node in range(1, watched.cache_nodes + 1):
                 dims = {"CacheClusterId": pulumi.Output.format("{0}-{1:03d}", watched.cache_group_id, node)}
-                self._alarm(f"cache-{node}-cpu", "AWS/ElastiCache", "EngineCPUUtilization", dims, alerts.cpu_percent, f"cache node {node} engine CPU high")
-                self._alarm(f"cache-{node}-memory", "AWS/ElastiCache", "DatabaseMemoryUsagePercentage", dims, 80, f"cache node {node} memory above 80%")
+                self._alarm(
+                    f"cache-{node}-cpu",
+                    "AWS/ElastiCache",
+                    "EngineCPUUtilization",
+                    dims,
+                    alerts.cpu_percent,
+                    f"cache node {node} engine CPU high",
+                )
+                self._alarm(
+                    f"cache-{node}-memory",
+                    "AWS/ElastiCache",
+                    "DatabaseMemoryUsagePercentage",
+                    dims,
+                    80,
+                    f"cache node {node} memory above 80%",
+                )
         for job, queue_name in watched.dead_letter_queues.items():
-            self._alarm(f"{job}-dead-letters", "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": queue_name}, 0,
-                        f"{job}: a scheduled run could not be started", evaluations=1, statistic="Maximum")
+            self._alarm(
+                f"{job}-dead-letters",
+                "AWS/SQS",
+                "ApproximateNumberOfMessagesVisible",
+                {"QueueName": queue_name},
+                0,
+                f"{job}: a scheduled run could not be started",
+                evaluations=1,
+                statistic="Maximum",
+            )
         self.register_outputs({"topic": self.topic.arn})
 
     def _alarm(
-        self, suffix: str, namespace: str, metric: str, dimensions: dict[str, object], threshold: float, description: str,
-        comparison: str = "GreaterThanThreshold", statistic: str = "Average", extended_statistic: str | None = None,
+        self,
+        suffix: str,
+        namespace: str,
+        metric: str,
+        dimensions: Mapping[str, object],
+        threshold: float,
+        description: str,
+        comparison: str = "GreaterThanThreshold",
+        statistic: str = "Average",
+        extended_statistic: str | None = None,
         evaluations: int = EVALUATIONS,
     ) -> None:
         aws.cloudwatch.MetricAlarm(
@@ -91,9 +138,17 @@ class Alarms(pulumi.ComponentResource):
 
     def _error_rate(self, load_balancer: pulumi.Output[str], percent: float) -> None:
         def metric(metric_id: str, name: str) -> dict[str, object]:
-            return {"id": metric_id, "return_data": False, "metric": {
-                "namespace": "AWS/ApplicationELB", "metric_name": name, "period": PERIOD, "stat": "Sum",
-                "dimensions": {"LoadBalancer": load_balancer}}}
+            return {
+                "id": metric_id,
+                "return_data": False,
+                "metric": {
+                    "namespace": "AWS/ApplicationELB",
+                    "metric_name": name,
+                    "period": PERIOD,
+                    "stat": "Sum",
+                    "dimensions": {"LoadBalancer": load_balancer},
+                },
+            }
 
         aws.cloudwatch.MetricAlarm(
             f"{self._name}-5xx-rate",

@@ -18,7 +18,11 @@ class AppSecrets(pulumi.ComponentResource):
     arns: dict[str, pulumi.Output[str]]
 
     def __init__(
-        self, name: str, app: App, values: Mapping[str, pulumi.Output[str]], key_arn: pulumi.Input[str],
+        self,
+        name: str,
+        app: App,
+        values: Mapping[str, pulumi.Output[str]],
+        key_arn: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("shipyard:aws:AppSecrets", name, None, opts)
@@ -37,14 +41,21 @@ class AppSecrets(pulumi.ComponentResource):
             value = _value(slug, secret_name, spec.generate, spec.length, values, secret)
             if value is not None:
                 aws.secretsmanager.SecretVersion(
-                    slug, secret_id=secret.id, secret_string=value,
+                    slug,
+                    secret_id=secret.id,
+                    secret_string=value,
                     opts=pulumi.ResourceOptions(parent=secret),
                 )
         self.register_outputs({})
 
 
 def _value(
-    slug: str, secret_name: str, generate: bool, length: int, values: Mapping[str, pulumi.Output[str]], secret: aws.secretsmanager.Secret,
+    slug: str,
+    secret_name: str,
+    generate: bool,
+    length: int,
+    values: Mapping[str, pulumi.Output[str]],
+    secret: aws.secretsmanager.Secret,
 ) -> pulumi.Output[str] | None:
     if generate:
         return generated_password(slug, secret, length).result
@@ -52,7 +63,8 @@ def _value(
         return values[secret_name]
     pulumi.log.warn(
         f"secret {secret_name} has no value: set it with `pulumi config set --secret --path 'secretValues.{secret_name}' VALUE` "
-        "before the services that use it start.", resource=secret,
+        "before the services that use it start.",
+        resource=secret,
     )
     return None
 
@@ -63,9 +75,16 @@ def generated_password(name: str, parent: pulumi.Resource, length: int = 40) -> 
 
 
 def credentials_secret(
-    name: str, description: str, value: pulumi.Input[str], key_arn: pulumi.Input[str], protect: bool, parent: pulumi.Resource,
+    name: str,
+    description: str,
+    value: pulumi.Input[str],
+    key_arn: pulumi.Input[str],
+    protect: bool,
+    parent: pulumi.Resource,
 ) -> aws.secretsmanager.Secret:
     """A secret holding a JSON document of connection settings, read by containers key by key."""
-    secret = aws.secretsmanager.Secret(name, kms_key_id=key_arn, description=description, recovery_window_in_days=7, opts=keep(parent, protect))
+    secret = aws.secretsmanager.Secret(
+        name, kms_key_id=key_arn, description=description, recovery_window_in_days=7, opts=keep(parent, protect)
+    )
     aws.secretsmanager.SecretVersion(name, secret_id=secret.id, secret_string=value, opts=pulumi.ResourceOptions(parent=secret))
     return secret

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_aws as aws
 
@@ -29,13 +31,24 @@ class SecurityGroups(pulumi.ComponentResource):
             vpc_id=vpc.id,
             description="Load balancer: HTTP and HTTPS from the internet",
             ingress=[
-                {"protocol": "tcp", "from_port": port, "to_port": port, "cidr_blocks": [ANYWHERE_V4],
-                 "ipv6_cidr_blocks": [ANYWHERE_V6], "description": f"{label} from the internet"}
+                {
+                    "protocol": "tcp",
+                    "from_port": port,
+                    "to_port": port,
+                    "cidr_blocks": [ANYWHERE_V4],
+                    "ipv6_cidr_blocks": [ANYWHERE_V6],
+                    "description": f"{label} from the internet",
+                }
                 for port, label in ((HTTP, "HTTP, redirected to HTTPS"), (HTTPS, "HTTPS"))
             ],
             egress=[
-                {"protocol": "tcp", "from_port": port, "to_port": port, "cidr_blocks": [vpc.cidr_block],
-                 "description": f"to services listening on {port}"}
+                {
+                    "protocol": "tcp",
+                    "from_port": port,
+                    "to_port": port,
+                    "cidr_blocks": [vpc.cidr_block],
+                    "description": f"to services listening on {port}",
+                }
                 for port in ports
             ],
             opts=child,
@@ -44,16 +57,21 @@ class SecurityGroups(pulumi.ComponentResource):
         for workload, svc in app.services.items():
             ingress = []
             if svc.kind == "http":
-                ingress.append({
-                    "protocol": "tcp", "from_port": svc.port, "to_port": svc.port,
-                    "security_groups": [self.load_balancer.id], "description": f"from the load balancer to {workload}",
-                })
+                ingress.append(
+                    {
+                        "protocol": "tcp",
+                        "from_port": svc.port,
+                        "to_port": svc.port,
+                        "security_groups": [self.load_balancer.id],
+                        "description": f"from the load balancer to {workload}",
+                    }
+                )
             self.workloads[workload] = self._workload(name, workload, vpc, ingress)
         for job in app.jobs:
             self.workloads[job] = self._workload(name, job, vpc, [])
         self.register_outputs({"load_balancer": self.load_balancer.id})
 
-    def _workload(self, name: str, workload: str, vpc: aws.ec2.Vpc, ingress: list[dict[str, object]]) -> aws.ec2.SecurityGroup:
+    def _workload(self, name: str, workload: str, vpc: aws.ec2.Vpc, ingress: list[dict[str, Any]]) -> aws.ec2.SecurityGroup:
         return aws.ec2.SecurityGroup(
             f"{name}-{workload}",
             vpc_id=vpc.id,
@@ -66,7 +84,12 @@ class SecurityGroups(pulumi.ComponentResource):
 
 
 def admit_clients(
-    name: str, vpc: aws.ec2.Vpc, port: int, clients: dict[str, pulumi.Input[str]], what: str, parent: pulumi.Resource,
+    name: str,
+    vpc: aws.ec2.Vpc,
+    port: int,
+    clients: dict[str, pulumi.Input[str]],
+    what: str,
+    parent: pulumi.Resource,
 ) -> aws.ec2.SecurityGroup:
     """A data store's group: `port` from each client workload's group, nothing else."""
     return aws.ec2.SecurityGroup(

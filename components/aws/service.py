@@ -40,7 +40,9 @@ class FargateService(pulumi.ComponentResource):
             deployment_maximum_percent=max_percent,
             deployment_circuit_breaker={"enable": True, "rollback": True},
             network_configuration={"subnets": subnet_ids, "security_groups": [security_group.id], "assign_public_ip": False},
-            load_balancers=[{"target_group_arn": target_group.arn, "container_name": "app", "container_port": svc.port}] if target_group else [],
+            load_balancers=[{"target_group_arn": target_group.arn, "container_name": "app", "container_port": svc.port}]
+            if target_group
+            else [],
             health_check_grace_period_seconds=HEALTH_CHECK_GRACE_SECONDS if target_group else None,
             propagate_tags="SERVICE",
             enable_ecs_managed_tags=True,

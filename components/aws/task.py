@@ -42,7 +42,12 @@ class FargateTask(pulumi.ComponentResource):
     log_group: aws.cloudwatch.LogGroup
 
     def __init__(
-        self, name: str, container: Container, wiring: Wiring, architecture: str, log_retention_days: int,
+        self,
+        name: str,
+        container: Container,
+        wiring: Wiring,
+        architecture: str,
+        log_retention_days: int,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("shipyard:aws:FargateTask", name, None, opts)
@@ -54,17 +59,30 @@ class FargateTask(pulumi.ComponentResource):
         if wiring.secret_arns:
             execution.append(allow(["secretsmanager:GetSecretValue"], list(wiring.secret_arns)))
         if wiring.kms_key_arn is not None:
-            execution.append(allow(["kms:Decrypt"], [wiring.kms_key_arn], StringEquals={"kms:ViaService": pulumi.Output.concat("secretsmanager.", region, ".amazonaws.com")}))
+            execution.append(
+                allow(
+                    ["kms:Decrypt"],
+                    [wiring.kms_key_arn],
+                    StringEquals={"kms:ViaService": pulumi.Output.concat("secretsmanager.", region, ".amazonaws.com")},
+                )
+            )
         self.execution_role = service_role(f"{name}-execution", "ecs-tasks.amazonaws.com", execution, self, f"{name}: start the task")
 
         # Task role: what the application itself may do.
         task: list[dict[str, object]] = []
         if wiring.bucket_arns:
             task.append(allow(["s3:ListBucket"], list(wiring.bucket_arns)))
-            task.append(allow(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], [pulumi.Output.concat(arn, "/*") for arn in wiring.bucket_arns]))
+            task.append(
+                allow(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], [pulumi.Output.concat(arn, "/*") for arn in wiring.bucket_arns])
+            )
             if wiring.kms_key_arn is not None:
-                task.append(allow(["kms:Decrypt", "kms:GenerateDataKey"], [wiring.kms_key_arn],
-                                  StringEquals={"kms:ViaService": pulumi.Output.concat("s3.", region, ".amazonaws.com")}))
+                task.append(
+                    allow(
+                        ["kms:Decrypt", "kms:GenerateDataKey"],
+                        [wiring.kms_key_arn],
+                        StringEquals={"kms:ViaService": pulumi.Output.concat("s3.", region, ".amazonaws.com")},
+                    )
+                )
         self.task_role = service_role(f"{name}-task", "ecs-tasks.amazonaws.com", task, self, f"{name}: the application's own permissions")
 
         definition = {
@@ -78,8 +96,10 @@ class FargateTask(pulumi.ComponentResource):
             "environment": [{"name": k, "value": v} for k, v in sorted(wiring.env.items())],
             "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(wiring.secrets.items())],
             "linuxParameters": {"initProcessEnabled": True},
-            "logConfiguration": {"logDriver": "awslogs", "options": {
-                "awslogs-group": self.log_group.name, "awslogs-region": region, "awslogs-stream-prefix": "app"}},
+            "logConfiguration": {
+                "logDriver": "awslogs",
+                "options": {"awslogs-group": self.log_group.name, "awslogs-region": region, "awslogs-stream-prefix": "app"},
+            },
         }
         self.definition = aws.ecs.TaskDefinition(
             name,

@@ -22,8 +22,7 @@ def _check(path: str, cpu: float, memory: int) -> list[str]:
     problems = []
     if cpu not in CLOUD_RUN_CPUS:
         problems.append(
-            f"{path}.cpu: {cpu:g} vCPU is not available with the gen2 execution environment; "
-            f"allowed: {', '.join(map(str, CLOUD_RUN_CPUS))}"
+            f"{path}.cpu: {cpu:g} vCPU is not available with the gen2 execution environment; allowed: {', '.join(map(str, CLOUD_RUN_CPUS))}"
         )
     if not MIN_MEMORY_MIB <= memory <= MAX_MEMORY_MIB:
         problems.append(f"{path}.memory: {memory} MiB is outside Cloud Run's range; allowed: {MIN_MEMORY_MIB} to {MAX_MEMORY_MIB}")

@@ -1,0 +1,65 @@
+"""Run the real program under mocks, from a committed stack or an in-test config.
+
+Guards against the ways mock tests pass silently: mocks are set before the
+program registers anything (`stacks.offline.render`), the run is not a preview,
+and a render with duplicate resource URNs fails here, as a real preview would.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from stacks.config import PROJECT
+from stacks.offline import ROOT, Rendering, Resource, read_yaml, render, stack_config
+
+
+def checked(rendering: Rendering) -> Rendering:
+    assert not rendering.duplicate_urns, f"duplicate resource URNs (a real preview rejects these): {rendering.duplicate_urns}"
+    assert rendering.resources, "the program registered nothing"
+    return rendering
+
+
+def render_stack(stack: str) -> Rendering:
+    return checked(render(stack))
+
+
+def render_app(
+    app: dict[str, Any],
+    stack: str = "test",
+    secret_keys: list[str] | None = None,
+    recorded: list[Resource] | None = None,
+) -> Rendering:
+    """Render an app given as the stack file's `shipyard:` keys, without the prefix."""
+    config = {f"{PROJECT}:{key}": value for key, value in app.items()}
+    keys = [f"{PROJECT}:{k}" for k in secret_keys or []]
+    return checked(render(stack, config=config, secret_keys=keys, recorded=recorded))
+
+
+def stack_app(stack: str) -> dict[str, Any]:
+    """A committed stack's app as a mutable dict, for tests that vary one thing."""
+    config, _ = stack_config(stack)
+    prefix = f"{PROJECT}:"
+    return copy.deepcopy({k[len(prefix) :]: v for k, v in config.items() if k.startswith(prefix)})
+
+
+def inputs_json(resource_input: Any) -> Any:
+    """Inputs such as container definitions or IAM policies arrive as JSON text."""
+    return json.loads(resource_input) if isinstance(resource_input, str) else resource_input
+
+
+def config_error(app: dict[str, Any]) -> str:
+    """Render an app that must be refused; return the error text and check nothing was registered."""
+    from stacks.config import ConfigError
+
+    registered: list[Resource] = []
+    with pytest.raises(ConfigError) as caught:
+        render_app(app, recorded=registered)
+    assert registered == [], f"resources were registered before the error: {[r.name for r in registered]}"
+    return str(caught.value)
+
+
+__all__ = ["ROOT", "checked", "config_error", "inputs_json", "read_yaml", "render_app", "render_stack", "stack_app"]

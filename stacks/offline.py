@@ -204,6 +204,8 @@ _COMPUTED: dict[str, Any] = {
         "registryUri": f"us-central1-docker.pkg.dev/project/{i.get('repositoryId', n)}"
     },
     "gcp:storage/bucket:Bucket": lambda n, i: {"url": f"gs://{i.get('name', n)}"},
+    "gcp:secretmanager/secretVersion:SecretVersion": lambda n, i: {"version": "1"},
+    "gcp:secretmanager/secret:Secret": lambda n, i: {"secretId": i.get("secretId", n)},
 }
 
 _CALLS: dict[str, Any] = {

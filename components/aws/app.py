@@ -17,8 +17,8 @@ from components.aws.observability import Alarms, Watched
 from components.aws.secrets import AppSecrets
 from components.aws.security import SecurityGroups
 from components.aws.service import FargateService
-from components.aws.stateful import keep
 from components.aws.task import Container, FargateTask, Wiring
+from components.stateful import keep
 from stacks.model import App, Service
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.stateful import keep
+from components.stateful import keep
 from stacks.model import App, Bucket
 
 

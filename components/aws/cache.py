@@ -9,7 +9,7 @@ import pulumi_aws as aws
 
 from components.aws.secrets import credentials_secret, generated_password
 from components.aws.security import admit_clients
-from components.aws.stateful import keep
+from components.stateful import keep
 from stacks.model import App
 
 PORT = 6379

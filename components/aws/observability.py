@@ -34,7 +34,7 @@ class Alarms(pulumi.ComponentResource):
 
     def __init__(self, name: str, app: App, watched: Watched, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("shipyard:aws:Alarms", name, None, opts)
-        self._name = name
+        self._prefix = name
         self.topic = aws.sns.Topic(name, kms_master_key_id="alias/aws/sns", opts=pulumi.ResourceOptions(parent=self))
         if app.alerts.email:
             aws.sns.TopicSubscription(
@@ -119,7 +119,7 @@ class Alarms(pulumi.ComponentResource):
         evaluations: int = EVALUATIONS,
     ) -> None:
         aws.cloudwatch.MetricAlarm(
-            f"{self._name}-{suffix}",
+            f"{self._prefix}-{suffix}",
             alarm_description=description,
             namespace=namespace,
             metric_name=metric,
@@ -151,7 +151,7 @@ class Alarms(pulumi.ComponentResource):
             }
 
         aws.cloudwatch.MetricAlarm(
-            f"{self._name}-5xx-rate",
+            f"{self._prefix}-5xx-rate",
             alarm_description=f"more than {percent:g}% of requests answered 5xx",
             evaluation_periods=EVALUATIONS,
             threshold=percent,

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from components.aws.stateful import keep
+from components.stateful import keep
 from stacks.model import App
 
 

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
+import pulumi_gcp as gcp
+
+from components.gcp.app import GcpApp
 from components.gcp.limits import validate
-from stacks.config import ConfigError, Stack
+from stacks.config import Stack
 
 __all__ = ["deploy", "validate"]
 
 
 def deploy(stack: Stack) -> dict[str, Any]:
-    raise ConfigError(["cloud: the gcp renderer is not built yet (issue 4); use cloud: aws"])
+    app = stack.app
+    assert app.gcp is not None
+    # An explicit provider: project and region come from the model, and every resource is labelled.
+    provider = gcp.Provider(
+        "gcp",
+        project=app.gcp.project,
+        region=app.gcp.region,
+        default_labels={"app": app.name, "stack": pulumi.get_stack().lower(), "managed-by": "pulumi"},
+    )
+    gcp_app = GcpApp(app, stack.secret_values, opts=pulumi.ResourceOptions(providers=[provider]))
+    return {k: v for k, v in gcp_app.outputs.items() if v is not None}

@@ -1,0 +1,127 @@
+"""The whole application on GCP, composed from one component per concern, mirroring components/aws/app.py."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pulumi
+import pulumi_gcp as gcp
+
+from components.gcp.apis import ProjectApis
+from components.gcp.buckets import Buckets
+from components.gcp.cache import Cache
+from components.gcp.database import Database
+from components.gcp.edge import Edge
+from components.gcp.identity import WorkloadIdentity
+from components.gcp.job import ScheduledJob
+from components.gcp.naming import service_account_id
+from components.gcp.network import Network
+from components.gcp.observability import Monitoring
+from components.gcp.registry import Registry
+from components.gcp.secrets import AppSecrets
+from components.gcp.service import HttpService, WorkerPool
+from components.gcp.workload import Wiring, container, vpc_egress
+from stacks.model import App, Service
+
+
+class GcpApp(pulumi.ComponentResource):
+    outputs: dict[str, pulumi.Input[object]]
+
+    def __init__(self, app: App, secret_values: Mapping[str, pulumi.Output[str]], opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("shipyard:gcp:App", app.name, None, opts)
+        settings = app.gcp
+        assert settings is not None
+        name, project, region = app.name, settings.project, settings.region
+        child = pulumi.ResourceOptions(parent=self)
+
+        apis = ProjectApis(name, app, opts=child)
+        # Everything else waits for the APIs it calls.
+        after_apis = pulumi.ResourceOptions(parent=self, depends_on=[apis])
+        network = Network(name, app, opts=after_apis)
+        private = [network.private_services] if network.private_services is not None else []
+        registry = Registry(name, app, opts=after_apis)
+        secrets = AppSecrets(name, app, secret_values, opts=after_apis)
+        database = Database(name, app, network.network, private, opts=after_apis) if app.database else None
+        cache = Cache(name, app, network.network, private, opts=after_apis) if app.cache and app.cache.managed else None
+        buckets = Buckets(name, app, opts=after_apis)
+        vpc_access = vpc_egress(network.network.id, network.subnet.id)
+
+        def wire(workload: str, svc: Service, identity: WorkloadIdentity) -> Wiring:
+            wired = Wiring(env={"APP_NAME": name, "APP_ENV": app.profile})
+            refs = {secret: secrets.refs[secret] for secret in svc.secrets}
+            if svc.database and database is not None and app.database is not None:
+                refs.update({"DATABASE_URL": database.url, "DATABASE_PASSWORD": database.password})
+                wired.env.update(
+                    {
+                        "DATABASE_HOST": database.instance.private_ip_address,
+                        "DATABASE_PORT": "5432",
+                        "DATABASE_NAME": app.database.name,
+                        "DATABASE_USER": "app",
+                    }
+                )
+            if svc.cache:
+                if cache is not None:
+                    refs.update({"REDIS_URL": cache.url, "REDIS_CA_CERT": cache.ca_certificate})
+                elif app.cache is not None and app.cache.external_url_secret:
+                    refs["REDIS_URL"] = secrets.refs[app.cache.external_url_secret]
+            for env_name, ref in refs.items():
+                identity.read_secret(env_name.lower().replace("_", "-"), ref.secret)
+            wired.secrets = refs
+            for bucket in svc.buckets:
+                wired.env[f"BUCKET_{bucket.upper().replace('-', '_')}"] = buckets.buckets[bucket].name
+                identity.use_bucket(bucket, buckets.buckets[bucket])
+            wired.env.update(svc.env)
+            return wired
+
+        http: dict[str, gcp.cloudrunv2.Service] = {}
+        workers: dict[str, gcp.cloudrunv2.WorkerPool] = {}
+        for svc_name, svc in app.services.items():
+            workload = f"{name}-{svc_name}"
+            identity = WorkloadIdentity(workload, name, svc_name, project, svc.database, opts=after_apis)
+            spec = container(svc.image or "", svc.command, svc.args, svc.cpu, svc.memory, wire(workload, svc, identity))
+            if svc.kind == "http":
+                http[svc_name] = HttpService(
+                    workload, svc, region, spec, vpc_access, identity, app.domain is not None, opts=after_apis
+                ).service
+            else:
+                workers[svc_name] = WorkerPool(workload, svc, region, spec, vpc_access, identity, opts=after_apis).pool
+
+        jobs: dict[str, gcp.cloudrunv2.Job] = {}
+        if app.jobs:
+            invoker = gcp.serviceaccount.Account(
+                f"{name}-scheduler",
+                account_id=service_account_id(name, "scheduler"),
+                display_name=f"{name} scheduler",
+                description="Cloud Scheduler runs the app's Cloud Run jobs as this account; it may do nothing else",
+                opts=after_apis,
+            )
+            for job_name, job in app.jobs.items():
+                workload = f"{name}-{job_name}"
+                svc = app.services[job.service]
+                identity = WorkloadIdentity(workload, name, job_name, project, svc.database, opts=after_apis)
+                job_wiring = wire(workload, svc, identity)
+                spec = container(svc.image or "", job.command, None, job.cpu, job.memory, job_wiring)
+                jobs[job_name] = ScheduledJob(workload, job, project, region, spec, vpc_access, identity, invoker, opts=after_apis).job
+
+        edge = Edge(name, app, http, opts=after_apis) if app.domain is not None and http else None
+        if edge is None and app.http_services:
+            pulumi.log.warn(
+                "no domain is set: services are reachable only at their run.app URLs, without Cloud Armor or CDN. "
+                "Set `domain` for the load balancer.",
+                resource=self,
+            )
+        Monitoring(name, app, http, opts=after_apis)
+
+        catch_all = [n for n, s in app.routes_most_specific_first() if s.effective_route == "/"]
+        self.outputs = {
+            "url": edge.url if edge else (http[catch_all[0]].uri if catch_all else None),
+            "loadBalancerIp": edge.address.address if edge else None,
+            "serviceUrls": {n: s.uri for n, s in http.items()},
+            "workerPools": {n: w.name for n, w in workers.items()},
+            "jobs": {n: j.name for n, j in jobs.items()},
+            "databaseConnectionName": database.instance.connection_name if database else None,
+            "cacheHost": cache.instance.host if cache else None,
+            "registryUrl": registry.url,
+            "buckets": {n: b.name for n, b in buckets.buckets.items()},
+        }
+        self.register_outputs(self.outputs)

@@ -1,0 +1,52 @@
+"""Cloud Storage buckets: uniform access, public access prevented, versioning and lifecycle from the model."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_gcp as gcp
+
+from components.stateful import keep
+from stacks.model import App, Bucket
+
+
+class Buckets(pulumi.ComponentResource):
+    buckets: dict[str, gcp.storage.Bucket]
+
+    def __init__(self, name: str, app: App, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("shipyard:gcp:Buckets", name, None, opts)
+        assert app.gcp is not None
+        self.buckets = {n: self._bucket(f"{name}-{n}", app, spec) for n, spec in app.buckets.items()}
+        self.register_outputs({n: b.name for n, b in self.buckets.items()})
+
+    def _bucket(self, name: str, app: App, spec: Bucket) -> gcp.storage.Bucket:
+        assert app.gcp is not None
+        rules: list[dict[str, object]] = []
+        if spec.expire_after_days:
+            rules.append({"action": {"type": "Delete"}, "condition": {"age": spec.expire_after_days}})
+        if spec.versioning and spec.noncurrent_expire_after_days:
+            rules.append(
+                {
+                    "action": {"type": "Delete"},
+                    "condition": {"days_since_noncurrent_time": spec.noncurrent_expire_after_days, "with_state": "ARCHIVED"},
+                }
+            )
+        bucket = gcp.storage.Bucket(
+            name,
+            location=app.gcp.region.upper(),
+            uniform_bucket_level_access=True,
+            public_access_prevention="inherited" if spec.public else "enforced",
+            versioning={"enabled": spec.versioning},
+            lifecycle_rules=rules,
+            force_destroy=False,
+            labels={"app": app.name},
+            opts=keep(self, app.protect),
+        )
+        if spec.public:
+            gcp.storage.BucketIAMMember(
+                f"{name}-public-read",
+                bucket=bucket.name,
+                role="roles/storage.objectViewer",
+                member="allUsers",
+                opts=pulumi.ResourceOptions(parent=bucket),
+            )
+        return bucket

@@ -1,0 +1,51 @@
+"""Memorystore Redis: STANDARD_HA with a cross-zone replica, AUTH, TLS and RDB persistence."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_gcp as gcp
+
+from components.gcp.secrets import SecretRef, store_secret
+from components.stateful import keep
+from stacks.model import App
+
+VERSION = {"6": "REDIS_6_X", "7": "REDIS_7_2"}
+
+
+class Cache(pulumi.ComponentResource):
+    instance: gcp.redis.Instance
+    url: SecretRef
+    ca_certificate: SecretRef
+
+    def __init__(
+        self,
+        name: str,
+        app: App,
+        network: gcp.compute.Network,
+        depends_on: list[pulumi.Resource],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("shipyard:gcp:Cache", name, None, opts)
+        cache, settings = app.cache, app.gcp
+        assert cache is not None and settings is not None
+        self.instance = gcp.redis.Instance(
+            name,
+            tier="STANDARD_HA" if cache.high_availability else "BASIC",
+            memory_size_gb=max(1, round(cache.memory_gb)),
+            region=settings.region,
+            redis_version=VERSION[cache.version],
+            authorized_network=network.id,
+            connect_mode="PRIVATE_SERVICE_ACCESS",
+            auth_enabled=True,
+            transit_encryption_mode="SERVER_AUTHENTICATION",
+            persistence_config={"persistence_mode": "RDB", "rdb_snapshot_period": "TWELVE_HOURS"},
+            maintenance_policy={"weekly_maintenance_windows": [{"day": "SUNDAY", "start_time": {"hours": 5, "minutes": 30}}]},
+            labels={"app": app.name},
+            opts=keep(self, app.protect, depends_on=depends_on),
+        )
+        url = pulumi.Output.format("rediss://:{0}@{1}:{2}/0", self.instance.auth_string, self.instance.host, self.instance.port)
+        self.url = store_secret(f"{name}-url", f"{name}-redis-url", pulumi.Output.secret(url), app.protect, self)
+        # Clients verify the server with this CA; it is public, but ships next to the URL as a secret for one path.
+        ca = self.instance.server_ca_certs.apply(lambda certs: certs[0]["cert"] if certs else "")
+        self.ca_certificate = store_secret(f"{name}-ca", f"{name}-redis-ca", ca, app.protect, self)
+        self.register_outputs({"host": self.instance.host})

@@ -1,0 +1,162 @@
+"""The public edge: a global external HTTPS load balancer with Cloud Armor, CDN for the web, and DNS."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_gcp as gcp
+
+from stacks.model import App
+
+# Cloud Armor preconfigured WAF rules (OWASP CRS). Source: Cloud Armor docs, "Preconfigured WAF rules".
+WAF_RULES = (
+    "sqli-v33-stable",
+    "xss-v33-stable",
+    "lfi-v33-stable",
+    "rfi-v33-stable",
+    "rce-v33-stable",
+    "scannerdetection-v33-stable",
+    "protocolattack-v33-stable",
+    "sessionfixation-v33-stable",
+)
+RATE_LIMIT_PER_MINUTE = 600
+LOWEST_PRIORITY = 2147483647
+
+
+class Edge(pulumi.ComponentResource):
+    address: gcp.compute.GlobalAddress
+    url: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, app: App, services: dict[str, gcp.cloudrunv2.Service], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("shipyard:gcp:Edge", name, None, opts)
+        assert app.domain is not None and app.gcp is not None
+        child = pulumi.ResourceOptions(parent=self)
+        policy = self._armor(name)
+        backends: dict[str, gcp.compute.BackendService] = {}
+        for svc_name, service in services.items():
+            neg = gcp.compute.RegionNetworkEndpointGroup(
+                f"{name}-{svc_name}",
+                region=app.gcp.region,
+                network_endpoint_type="SERVERLESS",
+                cloud_run={"service": service.name},
+                opts=child,
+            )
+            # The catch-all (web) is what browsers load: cache its static answers at the edge.
+            is_web = app.services[svc_name].effective_route == "/"
+            backends[svc_name] = gcp.compute.BackendService(
+                f"{name}-{svc_name}",
+                load_balancing_scheme="EXTERNAL_MANAGED",
+                protocol="HTTPS",
+                backends=[{"group": neg.id}],
+                security_policy=policy.id,
+                enable_cdn=is_web,
+                cdn_policy={"cache_mode": "USE_ORIGIN_HEADERS"} if is_web else None,
+                log_config={"enable": True, "sample_rate": 1.0},
+                opts=pulumi.ResourceOptions(parent=neg),
+            )
+        ordered = app.routes_most_specific_first()
+        catch_all = [n for n, svc in ordered if svc.effective_route == "/"]
+        default = backends[catch_all[0] if catch_all else ordered[-1][0]]
+        url_map = gcp.compute.URLMap(
+            name,
+            default_service=default.id,
+            host_rules=[{"hosts": [app.domain.name], "path_matcher": "routes"}],
+            path_matchers=[
+                {
+                    "name": "routes",
+                    "default_service": default.id,
+                    "path_rules": [
+                        {"paths": [svc.effective_route, f"{svc.effective_route}/*"], "service": backends[n].id}
+                        for n, svc in ordered
+                        if svc.effective_route != "/"
+                    ],
+                }
+            ],
+            opts=child,
+        )
+        certificate = gcp.compute.ManagedSslCertificate(name, managed={"domains": [app.domain.name]}, opts=child)
+        ssl_policy = gcp.compute.SSLPolicy(name, min_tls_version="TLS_1_2", profile="MODERN", opts=child)
+        self.address = gcp.compute.GlobalAddress(name, address_type="EXTERNAL", ip_version="IPV4", opts=child)
+        https_proxy = gcp.compute.TargetHttpsProxy(
+            name, url_map=url_map.id, ssl_certificates=[certificate.id], ssl_policy=ssl_policy.id, opts=child
+        )
+        gcp.compute.GlobalForwardingRule(
+            f"{name}-https",
+            target=https_proxy.id,
+            ip_address=self.address.address,
+            port_range="443",
+            load_balancing_scheme="EXTERNAL_MANAGED",
+            ip_protocol="TCP",
+            opts=child,
+        )
+        redirect = gcp.compute.URLMap(
+            f"{name}-redirect",
+            default_url_redirect={"https_redirect": True, "strip_query": False, "redirect_response_code": "MOVED_PERMANENTLY_DEFAULT"},
+            opts=child,
+        )
+        http_proxy = gcp.compute.TargetHttpProxy(f"{name}-redirect", url_map=redirect.id, opts=child)
+        gcp.compute.GlobalForwardingRule(
+            f"{name}-http",
+            target=http_proxy.id,
+            ip_address=self.address.address,
+            port_range="80",
+            load_balancing_scheme="EXTERNAL_MANAGED",
+            ip_protocol="TCP",
+            opts=child,
+        )
+        if app.domain.zone:
+            gcp.dns.RecordSet(
+                name,
+                managed_zone=app.domain.zone,
+                name=f"{app.domain.name}.",
+                type="A",
+                ttl=300,
+                rrdatas=[self.address.address],
+                opts=child,
+            )
+        else:
+            pulumi.log.warn(
+                f"domain.zone is not set: point an A record for {app.domain.name} at the load balancer address "
+                "yourself; the certificate is issued once it resolves.",
+                resource=self,
+            )
+        self.url = pulumi.Output.from_input(f"https://{app.domain.name}")
+        self.register_outputs({"address": self.address.address, "url": self.url})
+
+    def _armor(self, name: str) -> gcp.compute.SecurityPolicy:
+        rules: list[dict[str, object]] = [
+            {
+                "priority": 1000 + index,
+                "action": "deny(403)",
+                "description": f"OWASP preconfigured rule {rule}",
+                "match": {"expr": {"expression": f"evaluatePreconfiguredWaf('{rule}', {{'sensitivity': 1}})"}},
+            }
+            for index, rule in enumerate(WAF_RULES)
+        ]
+        rules.append(
+            {
+                "priority": 2000,
+                "action": "rate_based_ban",
+                "description": f"ban clients above {RATE_LIMIT_PER_MINUTE} requests a minute for 10 minutes",
+                "match": {"versioned_expr": "SRC_IPS_V1", "config": {"src_ip_ranges": ["*"]}},
+                "rate_limit_options": {
+                    "conform_action": "allow",
+                    "exceed_action": "deny(429)",
+                    "enforce_on_key": "IP",
+                    "ban_duration_sec": 600,
+                    "rate_limit_threshold": {"count": RATE_LIMIT_PER_MINUTE, "interval_sec": 60},
+                },
+            }
+        )
+        rules.append(
+            {
+                "priority": LOWEST_PRIORITY,
+                "action": "allow",
+                "description": "default: allow",
+                "match": {"versioned_expr": "SRC_IPS_V1", "config": {"src_ip_ranges": ["*"]}},
+            }
+        )
+        return gcp.compute.SecurityPolicy(
+            name, description="WAF and rate limiting in front of every backend", rules=rules, opts=pulumi.ResourceOptions(parent=self)
+        )

@@ -1,0 +1,64 @@
+"""One service account per workload, granted only what it uses; never the default compute account."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_gcp as gcp
+
+from components.gcp.naming import service_account_id
+
+# Project-level roles every workload needs to report on itself; these have no narrower resource.
+TELEMETRY_ROLES = ("roles/logging.logWriter", "roles/monitoring.metricWriter", "roles/cloudtrace.agent")
+
+
+class WorkloadIdentity(pulumi.ComponentResource):
+    account: gcp.serviceaccount.Account
+    email: pulumi.Output[str]
+    member: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, app_name: str, workload: str, project: str, uses_database: bool, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("shipyard:gcp:WorkloadIdentity", name, None, opts)
+        self._prefix = name
+        self.account = gcp.serviceaccount.Account(
+            name,
+            account_id=service_account_id(app_name, workload),
+            display_name=f"{app_name} {workload}",
+            description=f"Runs {workload}; holds only the roles it needs",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.email = self.account.email
+        self.member = pulumi.Output.concat("serviceAccount:", self.account.email)
+        roles = list(TELEMETRY_ROLES)
+        if uses_database:
+            # Cloud SQL grants connect rights per project only.
+            roles.append("roles/cloudsql.client")
+        for role in roles:
+            gcp.projects.IAMMember(
+                f"{name}-{role.split('/')[1].replace('.', '-').lower()}",
+                project=project,
+                role=role,
+                member=self.member,
+                opts=pulumi.ResourceOptions(parent=self.account),
+            )
+        self.register_outputs({"email": self.email})
+
+    def read_secret(self, name: str, secret: gcp.secretmanager.Secret) -> None:
+        """Bind secretAccessor on this one secret, not on the project."""
+        gcp.secretmanager.SecretIamMember(
+            f"{self._prefix}-reads-{name}",
+            secret_id=secret.id,
+            role="roles/secretmanager.secretAccessor",
+            member=self.member,
+            opts=pulumi.ResourceOptions(parent=self.account),
+        )
+
+    def use_bucket(self, name: str, bucket: gcp.storage.Bucket) -> None:
+        gcp.storage.BucketIAMMember(
+            f"{self._prefix}-uses-{name}",
+            bucket=bucket.name,
+            role="roles/storage.objectUser",
+            member=self.member,
+            opts=pulumi.ResourceOptions(parent=self.account),
+        )

@@ -1,0 +1,66 @@
+"""The VPC: one subnet for Cloud Run egress, private service access for Cloud SQL and Memorystore, Cloud NAT."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_gcp as gcp
+
+from stacks.model import App
+
+# Size of the range Google carves Cloud SQL and Memorystore addresses from.
+PRIVATE_SERVICES_PREFIX = 16
+
+
+class Network(pulumi.ComponentResource):
+    network: gcp.compute.Network
+    subnet: gcp.compute.Subnetwork
+    private_services: gcp.servicenetworking.Connection | None
+
+    def __init__(self, name: str, app: App, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("shipyard:gcp:Network", name, None, opts)
+        settings = app.gcp
+        assert settings is not None
+        child = pulumi.ResourceOptions(parent=self)
+        self.network = gcp.compute.Network(
+            name, auto_create_subnetworks=False, routing_mode="REGIONAL", description=f"{app.name} network", opts=child
+        )
+        on_network = pulumi.ResourceOptions(parent=self.network)
+        self.subnet = gcp.compute.Subnetwork(
+            name,
+            network=self.network.id,
+            region=settings.region,
+            ip_cidr_range=settings.subnet_cidr,
+            private_ip_google_access=True,
+            log_config={"aggregation_interval": "INTERVAL_5_SEC", "flow_sampling": 0.5, "metadata": "INCLUDE_ALL_METADATA"},
+            opts=on_network,
+        )
+        self.private_services = None
+        if app.database is not None or (app.cache is not None and app.cache.managed):
+            reserved = gcp.compute.GlobalAddress(
+                f"{name}-private-services",
+                network=self.network.id,
+                purpose="VPC_PEERING",
+                address_type="INTERNAL",
+                prefix_length=PRIVATE_SERVICES_PREFIX,
+                opts=on_network,
+            )
+            self.private_services = gcp.servicenetworking.Connection(
+                name,
+                network=self.network.id,
+                service="servicenetworking.googleapis.com",
+                reserved_peering_ranges=[reserved.name],
+                # Deleting the peering fails while Cloud SQL still holds addresses; abandon it instead.
+                deletion_policy="ABANDON",
+                opts=on_network,
+            )
+        router = gcp.compute.Router(name, network=self.network.id, region=settings.region, opts=on_network)
+        gcp.compute.RouterNat(
+            name,
+            router=router.name,
+            region=settings.region,
+            nat_ip_allocate_option="AUTO_ONLY",
+            source_subnetwork_ip_ranges_to_nat="ALL_SUBNETWORKS_ALL_IP_RANGES",
+            log_config={"enable": True, "filter": "ERRORS_ONLY"},
+            opts=pulumi.ResourceOptions(parent=router),
+        )
+        self.register_outputs({"network": self.network.id, "subnet": self.subnet.id})

@@ -1,0 +1,64 @@
+"""Secret Manager: application secrets and generated credentials, each readable only by its workloads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_gcp as gcp
+import pulumi_random as random
+
+from components.gcp.naming import short_id
+from components.stateful import keep
+from stacks.model import App
+
+
+@dataclass
+class SecretRef:
+    """What a container needs to read a secret: the secret's id and a pinned version."""
+
+    secret: gcp.secretmanager.Secret
+    version: pulumi.Input[str]
+
+
+def store_secret(name: str, secret_id: str, value: pulumi.Input[str] | None, protect: bool, parent: pulumi.Resource) -> SecretRef:
+    secret = gcp.secretmanager.Secret(
+        name,
+        secret_id=short_id(secret_id, 255),
+        replication={"auto": {}},
+        labels={"managed-by": "pulumi"},
+        opts=keep(parent, protect),
+    )
+    if value is None:
+        return SecretRef(secret, "latest")
+    version = gcp.secretmanager.SecretVersion(name, secret=secret.id, secret_data=value, opts=pulumi.ResourceOptions(parent=secret))
+    return SecretRef(secret, version.version)
+
+
+def generated_password(name: str, parent: pulumi.Resource, length: int = 40) -> random.RandomPassword:
+    """A password made by the stack, kept as a Pulumi secret; no characters that break URLs."""
+    return random.RandomPassword(name, length=length, special=False, opts=pulumi.ResourceOptions(parent=parent))
+
+
+class AppSecrets(pulumi.ComponentResource):
+    refs: dict[str, SecretRef]
+
+    def __init__(self, name: str, app: App, values: Mapping[str, pulumi.Output[str]], opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("shipyard:gcp:AppSecrets", name, None, opts)
+        self.refs = {}
+        for secret_name, spec in app.secrets.items():
+            slug = f"{name}-{secret_name.lower().replace('_', '-')}"
+            value: pulumi.Input[str] | None = None
+            if spec.generate:
+                value = generated_password(slug, self, spec.length).result
+            elif secret_name in values:
+                value = values[secret_name]
+            else:
+                pulumi.log.warn(
+                    f"secret {secret_name} has no value: set it with "
+                    f"`pulumi config set --secret --path 'secretValues.{secret_name}' VALUE` before the services that use it start.",
+                    resource=self,
+                )
+            self.refs[secret_name] = store_secret(slug, slug, value, app.protect, self)
+        self.register_outputs({})

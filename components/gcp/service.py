@@ -1,0 +1,101 @@
+"""Cloud Run: http services (load-balanced or public) and worker pools (no ingress)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_gcp as gcp
+
+from components.gcp.identity import WorkloadIdentity
+from stacks.model import Service
+
+# Fronted by the load balancer, a service takes no traffic from anywhere else.
+INGRESS_LOAD_BALANCER = "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"
+INGRESS_ALL = "INGRESS_TRAFFIC_ALL"
+
+
+class HttpService(pulumi.ComponentResource):
+    service: gcp.cloudrunv2.Service
+
+    def __init__(
+        self,
+        name: str,
+        svc: Service,
+        region: str,
+        container: dict[str, Any],
+        vpc_access: dict[str, Any],
+        identity: WorkloadIdentity,
+        behind_load_balancer: bool,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("shipyard:gcp:HttpService", name, None, opts)
+        health = svc.effective_health_path
+        probe = {"http_get": {"path": health, "port": svc.port}}
+        spec = {
+            **container,
+            "ports": {"container_port": svc.port},
+            "startup_probe": {**probe, "initial_delay_seconds": 0, "period_seconds": 5, "failure_threshold": 24, "timeout_seconds": 3},
+            "liveness_probe": {**probe, "period_seconds": 15, "failure_threshold": 3, "timeout_seconds": 3},
+        }
+        self.service = gcp.cloudrunv2.Service(
+            name,
+            name=name,
+            location=region,
+            ingress=INGRESS_LOAD_BALANCER if behind_load_balancer else INGRESS_ALL,
+            # Stateless: nothing is lost by deleting it, and the default guard blocks `pulumi destroy`.
+            deletion_protection=False,
+            template={
+                "service_account": identity.email,
+                "execution_environment": "EXECUTION_ENVIRONMENT_GEN2",
+                "max_instance_request_concurrency": svc.concurrency or 80,
+                "scaling": {"min_instance_count": svc.scaling.min, "max_instance_count": svc.scaling.max},
+                "vpc_access": vpc_access,
+                "containers": [spec],
+            },
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        if svc.is_public:
+            # Public services answer unauthenticated requests (through the load balancer when there is one).
+            gcp.cloudrunv2.ServiceIamMember(
+                f"{name}-public",
+                name=self.service.name,
+                location=region,
+                role="roles/run.invoker",
+                member="allUsers",
+                opts=pulumi.ResourceOptions(parent=self.service),
+            )
+        self.register_outputs({"uri": self.service.uri})
+
+
+class WorkerPool(pulumi.ComponentResource):
+    pool: gcp.cloudrunv2.WorkerPool
+
+    def __init__(
+        self,
+        name: str,
+        svc: Service,
+        region: str,
+        container: dict[str, Any],
+        vpc_access: dict[str, Any],
+        identity: WorkloadIdentity,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("shipyard:gcp:WorkerPool", name, None, opts)
+        self.pool = gcp.cloudrunv2.WorkerPool(
+            name,
+            name=name,
+            location=region,
+            # Worker pools are a preview API in the provider's Cloud Run v2 surface.
+            launch_stage="BETA",
+            deletion_protection=False,
+            # Worker pools scale manually: they run the model's minimum (exactly one for a singleton).
+            scaling={"scaling_mode": "MANUAL", "manual_instance_count": svc.instances.min},
+            template={
+                "service_account": identity.email,
+                "vpc_access": vpc_access,
+                "containers": [container],
+            },
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs({"name": self.pool.name})

@@ -1,0 +1,44 @@
+"""What a Cloud Run container is given (settings, secret references) and how it reaches the VPC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+
+from components.gcp.secrets import SecretRef
+
+
+@dataclass
+class Wiring:
+    env: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    secrets: dict[str, SecretRef] = field(default_factory=dict)
+
+    def container_env(self) -> list[dict[str, Any]]:
+        plain = [{"name": k, "value": v} for k, v in sorted(self.env.items())]
+        secret = [
+            {"name": k, "value_source": {"secret_key_ref": {"secret": ref.secret.secret_id, "version": ref.version}}}
+            for k, ref in sorted(self.secrets.items())
+        ]
+        return plain + secret
+
+
+def container(
+    image: pulumi.Input[str], command: list[str] | None, args: list[str] | None, cpu: float, memory: int, wiring: Wiring
+) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "image": image,
+        "envs": wiring.container_env(),
+        "resources": {"limits": {"cpu": f"{cpu:g}", "memory": f"{memory}Mi"}},
+    }
+    # The model's command and args replace the image's CMD, as on AWS; the ENTRYPOINT still runs.
+    full = [*(command or []), *(args or [])]
+    if full:
+        spec["args"] = full
+    return spec
+
+
+def vpc_egress(network: pulumi.Input[str], subnet: pulumi.Input[str]) -> dict[str, Any]:
+    """Direct VPC egress: private ranges (Cloud SQL, Memorystore) go through the VPC, the internet does not."""
+    return {"network_interfaces": [{"network": network, "subnetwork": subnet}], "egress": "PRIVATE_RANGES_ONLY"}

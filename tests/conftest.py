@@ -11,3 +11,8 @@ from tests.harness import render_stack
 @pytest.fixture(scope="session")
 def aws_prod() -> Rendering:
     return render_stack("aws-prod")
+
+
+@pytest.fixture(scope="session")
+def gcp_prod() -> Rendering:
+    return render_stack("gcp-prod")

@@ -44,8 +44,8 @@ class Cache(pulumi.ComponentResource):
             opts=keep(self, app.protect, depends_on=depends_on),
         )
         url = pulumi.Output.format("rediss://:{0}@{1}:{2}/0", self.instance.auth_string, self.instance.host, self.instance.port)
-        self.url = store_secret(f"{name}-url", f"{name}-redis-url", pulumi.Output.secret(url), app.protect, self)
+        self.url = store_secret(f"{name}-redis-url", pulumi.Output.secret(url), app.protect, self)
         # Clients verify the server with this CA; it is public, but ships next to the URL as a secret for one path.
         ca = self.instance.server_ca_certs.apply(lambda certs: certs[0]["cert"] if certs else "")
-        self.ca_certificate = store_secret(f"{name}-ca", f"{name}-redis-ca", ca, app.protect, self)
+        self.ca_certificate = store_secret(f"{name}-redis-ca", ca, app.protect, self)
         self.register_outputs({"host": self.instance.host})

@@ -99,6 +99,6 @@ class Database(pulumi.ComponentResource):
         url = pulumi.Output.format(
             "postgresql://{0}:{1}@{2}:{3}/{4}?sslmode=require", USERNAME, password.result, self.instance.private_ip_address, PORT, db.name
         )
-        self.url = store_secret(f"{name}-url", f"{name}-database-url", pulumi.Output.secret(url), app.protect, self)
-        self.password = store_secret(f"{name}-password", f"{name}-database-password", password.result, app.protect, self)
+        self.url = store_secret(f"{name}-database-url", pulumi.Output.secret(url), app.protect, self)
+        self.password = store_secret(f"{name}-database-password", password.result, app.protect, self)
         self.register_outputs({"connection_name": self.instance.connection_name})

@@ -22,10 +22,11 @@ class SecretRef:
     version: pulumi.Input[str]
 
 
-def store_secret(name: str, secret_id: str, value: pulumi.Input[str] | None, protect: bool, parent: pulumi.Resource) -> SecretRef:
+def store_secret(name: str, value: pulumi.Input[str] | None, protect: bool, parent: pulumi.Resource) -> SecretRef:
+    """A Secret Manager secret whose id is its resource name, with a version when the value is known."""
     secret = gcp.secretmanager.Secret(
         name,
-        secret_id=short_id(secret_id, 255),
+        secret_id=short_id(name, 255),
         replication={"auto": {}},
         labels={"managed-by": "pulumi"},
         opts=keep(parent, protect),
@@ -60,5 +61,5 @@ class AppSecrets(pulumi.ComponentResource):
                     f"`pulumi config set --secret --path 'secretValues.{secret_name}' VALUE` before the services that use it start.",
                     resource=self,
                 )
-            self.refs[secret_name] = store_secret(slug, slug, value, app.protect, self)
+            self.refs[secret_name] = store_secret(slug, value, app.protect, self)
         self.register_outputs({})

@@ -20,8 +20,9 @@ from pydantic.alias_generators import to_camel
 
 from stacks import cron
 
-DNS_NAME = re.compile(r"^[a-z]([a-z0-9-]*[a-z0-9])?$")
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# `\Z`, not `$`: `$` also matches before a trailing newline, which let "web\n" through.
+DNS_NAME = re.compile(r"^[a-z]([a-z0-9-]*[a-z0-9])?\Z")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 SECRET_LOOKING_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)", re.I)
 # Names the renderers inject; a user value would silently shadow the wiring.
 RESERVED_ENV = frozenset(
@@ -119,8 +120,9 @@ class Service(Strict):
     @field_validator("route", "health_path")
     @classmethod
     def _absolute_path(cls, value: str | None) -> str | None:
-        if value is not None and (not value.startswith("/") or " " in value or "*" in value):
-            raise ValueError(f"{value!r} must be an absolute URL path such as '/api' (no spaces or wildcards)")
+        # Any whitespace or control character, not just ' ': a newline or NUL would reach the load balancer rule.
+        if value is not None and (not value.startswith("/") or "*" in value or any(c.isspace() or not c.isprintable() for c in value)):
+            raise ValueError(f"{value!r} must be an absolute URL path such as '/api' (no spaces, control characters or wildcards)")
         return value
 
     @field_validator("env")
@@ -206,6 +208,24 @@ def _time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones()) | {"UTC"}
 
 
+class Migration(Strict):
+    """The release step: a one-off run of a service's image that must succeed before services roll."""
+
+    service: str
+    command: list[str] = Field(min_length=1)
+    timeout_seconds: int = Field(default=900, ge=10, le=86400)
+    cpu: Cpu = 0.5
+    memory: MemoryMiB = 1024
+
+
+def is_mutable_reference(image: str) -> bool:
+    """True when `image` names no fixed content: no digest, and no tag or the tag `latest`."""
+    if "@sha256:" in image:
+        return False
+    last = image.rsplit("/", 1)[-1]
+    return ":" not in last or last.rsplit(":", 1)[1] == "latest"
+
+
 class Database(Strict):
     """PostgreSQL. `size` is neutral; each cloud maps it to an instance class or tier."""
 
@@ -267,12 +287,16 @@ class Alerts(Strict):
     cpu_percent: int = Field(default=80, ge=10, le=100)
 
 
+# `is_private` alone also admits IPv6, loopback, link-local and reserved ranges, which no VPC or subnet can use.
+PRIVATE_RANGES = tuple(ipaddress.IPv4Network(block) for block in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+
+
 def _cidr(value: str) -> str:
     try:
-        net = ipaddress.ip_network(value)
+        net = ipaddress.IPv4Network(value)
     except ValueError:
         raise ValueError(f"{value!r} is not a CIDR block such as '10.0.0.0/16'") from None
-    if not net.is_private:
+    if not any(net.subnet_of(block) for block in PRIVATE_RANGES):
         raise ValueError(f"{value!r} is not a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)")
     return value
 
@@ -317,6 +341,11 @@ class App(Strict):
     protect: bool = Field(default=True, description="Pulumi `protect` on stateful resources")
     services: dict[str, Service] = Field(min_length=1)
     jobs: dict[str, Job] = {}
+    migrate: Migration | None = Field(default=None, description="Release step run before services roll")
+    version: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", description="Tag of the images the stack builds"
+    )
+    allow_mutable_tags: bool = Field(default=False, description="Let production services use tags such as `latest`")
     database: Database | None = None
     cache: Cache | None = None
     buckets: dict[str, Bucket] = {}
@@ -377,6 +406,9 @@ class App(Strict):
         for name, job in self.jobs.items():
             if job.service not in self.services:
                 raise ModelError(f"jobs.{name}.service", f"{job.service!r} is not a service; known: {', '.join(self.services)}")
+        if self.migrate is not None and self.migrate.service not in self.services:
+            raise ModelError("migrate.service", f"{self.migrate.service!r} is not a service; known: {', '.join(self.services)}")
+        self._check_images()
         if self.domain is not None and not self.http_services:
             raise ModelError("domain", "a domain is set but no service has kind: http to serve it")
         external = self.cache.external_url_secret if self.cache else None
@@ -387,6 +419,22 @@ class App(Strict):
                 "database.backupRetentionDays", "production keeps backups at least 7 days (7-35); use profile: development for less"
             )
         return self
+
+    def _check_images(self) -> None:
+        built = [name for name, svc in self.services.items() if svc.build is not None]
+        if built and self.version is None:
+            raise ModelError("version", f"services {', '.join(built)} are built by the stack and need a version to tag them (e.g. 1.4.2)")
+        if self.version == "latest" and self.production and not self.allow_mutable_tags:
+            raise ModelError("version", "'latest' is a mutable tag; production images are pinned (set allowMutableTags: true to opt out)")
+        if not self.production or self.allow_mutable_tags:
+            return
+        for name, svc in self.services.items():
+            if svc.image is not None and is_mutable_reference(svc.image):
+                raise ModelError(
+                    f"services.{name}.image",
+                    f"{svc.image!r} is a mutable reference; production images are pinned: name:1.2.3 or name@sha256:<digest> "
+                    "(set allowMutableTags: true to opt out)",
+                )
 
     def _check_routes(self) -> None:
         seen: dict[str, str] = {}

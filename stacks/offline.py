@@ -204,6 +204,10 @@ _COMPUTED: dict[str, Any] = {
         "registryUri": f"us-central1-docker.pkg.dev/project/{i.get('repositoryId', n)}"
     },
     "gcp:storage/bucket:Bucket": lambda n, i: {"url": f"gs://{i.get('name', n)}"},
+    "docker:index/image:Image": lambda n, i: {
+        "repoDigest": f"{str(i.get('imageName', n)).rsplit(':', 1)[0]}@sha256:{'0' * 64}",
+        "baseImageName": i.get("imageName"),
+    },
     "gcp:secretmanager/secretVersion:SecretVersion": lambda n, i: {"version": "1"},
     "gcp:secretmanager/secret:Secret": lambda n, i: {"secretId": i.get("secretId", n)},
 }

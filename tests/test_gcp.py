@@ -124,7 +124,7 @@ def test_worker_is_a_worker_pool_with_no_ingress_and_no_public_invoker(gcp_prod:
 
 
 def test_scheduler_runs_the_job_at_midnight_utc_with_an_oauth_token(gcp_prod: Rendering) -> None:
-    job = gcp_prod.one("gcp:cloudrunv2/job:Job").inputs
+    job = gcp_prod.one("gcp:cloudrunv2/job:Job", "pmis-check-overdue-tasks").inputs
     task = job["template"]["template"]
     assert task["maxRetries"] == 3 and task["timeout"] == "120s" and job["deletionProtection"] is False
     assert task["containers"][0]["args"] == ["python", "-m", "app.jobs.check_overdue_tasks"]

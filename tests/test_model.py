@@ -36,7 +36,7 @@ NIGHTLY = {"schedule": "0 0 * * *", "service": "web", "command": ["run"]}
 REFUSED = {
     "unknown top-level key": (
         {**app(), "servcies": {}},
-        "servcies: unknown key; allowed: alerts, aws, buckets, cache, cloud, database, domain",
+        "servcies: unknown key; allowed: alerts, allowMutableTags, aws, buckets, cache, cloud, database, domain",
     ),
     "unknown service key (typo)": (
         with_service(memroy=512),

@@ -14,6 +14,7 @@ from components.aws.edge import Edge
 from components.aws.job import ScheduledJob
 from components.aws.network import Network
 from components.aws.observability import Alarms, Watched
+from components.aws.registry import Registry
 from components.aws.secrets import AppSecrets
 from components.aws.security import SecurityGroups
 from components.aws.service import FargateService
@@ -59,12 +60,15 @@ class AwsApp(pulumi.ComponentResource):
             else None
         )
         buckets = Buckets(name, app, key.arn, opts=child)
+        registry = Registry(name, app, key.arn, opts=child)
         edge = Edge(name, app, network.vpc, network.public_subnet_ids, groups.load_balancer, opts=child) if app.http_services else None
 
         cluster = aws.ecs.Cluster(name, settings=[{"name": "containerInsights", "value": "enhanced"}], opts=child)
 
-        def wiring(svc: Service) -> Wiring:
+        def wiring(svc_name: str, svc: Service) -> Wiring:
             wired = Wiring(env={"APP_NAME": name, "APP_ENV": app.profile}, kms_key_arn=key.arn)
+            if svc_name in registry.repositories:
+                wired.repository_arns.append(registry.repositories[svc_name].arn)
             if svc.kind == "http":
                 wired.env["PORT"] = str(svc.port)
             for secret in svc.secrets:
@@ -101,8 +105,8 @@ class AwsApp(pulumi.ComponentResource):
             workload = f"{name}-{svc_name}"
             task = FargateTask(
                 workload,
-                Container(svc.image or "", svc.command, svc.args, svc.cpu, svc.memory, svc.port),
-                wiring(svc),
+                Container(registry.images[svc_name], svc.command, svc.args, svc.cpu, svc.memory, svc.port),
+                wiring(svc_name, svc),
                 settings.architecture,
                 settings.log_retention_days,
                 opts=child,
@@ -119,11 +123,11 @@ class AwsApp(pulumi.ComponentResource):
         for job_name, job in app.jobs.items():
             svc = app.services[job.service]
             workload = f"{name}-{job_name}"
-            job_wiring = wiring(svc)
+            job_wiring = wiring(job.service, svc)
             job_wiring.env["JOB_TIMEOUT_SECONDS"] = str(job.timeout_seconds)
             task = FargateTask(
                 workload,
-                Container(svc.image or "", job.command, None, job.cpu, job.memory),
+                Container(registry.images[job.service], job.command, None, job.cpu, job.memory),
                 job_wiring,
                 settings.architecture,
                 settings.log_retention_days,
@@ -144,6 +148,26 @@ class AwsApp(pulumi.ComponentResource):
             watched.cache_nodes = 2 if app.cache.high_availability else 1
         alarms = Alarms(name, app, watched, opts=child)
 
+        migration: dict[str, object] | None = None
+        if app.migrate is not None:
+            release = app.migrate
+            # A one-off task with the service's image and access; the deploy runs it before services roll.
+            migrate_task = FargateTask(
+                f"{name}-migrate",
+                Container(registry.images[release.service], release.command, None, release.cpu, release.memory),
+                wiring(release.service, app.services[release.service]),
+                settings.architecture,
+                settings.log_retention_days,
+                opts=child,
+            )
+            migration = {
+                "cluster": cluster.name,
+                "taskDefinition": migrate_task.definition.arn,
+                "subnets": network.private_subnet_ids,
+                "securityGroups": [groups.workloads[release.service].id],
+                "timeoutSeconds": release.timeout_seconds,
+            }
+
         self.outputs = {
             "url": edge.url if edge else None,
             "loadBalancerDnsName": edge.load_balancer.dns_name if edge else None,
@@ -153,5 +177,7 @@ class AwsApp(pulumi.ComponentResource):
             "cacheEndpoint": cache.group.primary_endpoint_address if cache else None,
             "buckets": {n: b.bucket for n, b in buckets.buckets.items()},
             "alarmTopicArn": alarms.topic.arn,
+            "repositoryUrls": {n: r.repository_url for n, r in registry.repositories.items()},
+            "migration": migration,
         }
         self.register_outputs(self.outputs)

@@ -22,6 +22,8 @@ class Wiring:
     secrets: dict[str, pulumi.Input[str]] = field(default_factory=dict)
     secret_arns: list[pulumi.Input[str]] = field(default_factory=list)
     bucket_arns: list[pulumi.Input[str]] = field(default_factory=list)
+    # ECR repositories the image is pulled from (none for images from other registries)
+    repository_arns: list[pulumi.Input[str]] = field(default_factory=list)
     kms_key_arn: pulumi.Input[str] | None = None
 
 
@@ -58,6 +60,10 @@ class FargateTask(pulumi.ComponentResource):
         execution = [allow(["logs:CreateLogStream", "logs:PutLogEvents"], [pulumi.Output.concat(self.log_group.arn, ":*")])]
         if wiring.secret_arns:
             execution.append(allow(["secretsmanager:GetSecretValue"], list(wiring.secret_arns)))
+        if wiring.repository_arns:
+            execution.append(allow(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], list(wiring.repository_arns)))
+            # The registry login token is account-wide by design; it grants nothing by itself.
+            execution.append(allow(["ecr:GetAuthorizationToken"], ["*"]))
         if wiring.kms_key_arn is not None:
             execution.append(
                 allow(

@@ -13,7 +13,7 @@ from components.gcp.cache import Cache
 from components.gcp.database import Database
 from components.gcp.edge import Edge
 from components.gcp.identity import WorkloadIdentity
-from components.gcp.job import ScheduledJob
+from components.gcp.job import ScheduledJob, cloud_run_job
 from components.gcp.naming import service_account_id
 from components.gcp.network import Network
 from components.gcp.observability import Monitoring
@@ -78,7 +78,7 @@ class GcpApp(pulumi.ComponentResource):
         for svc_name, svc in app.services.items():
             workload = f"{name}-{svc_name}"
             identity = WorkloadIdentity(workload, name, svc_name, project, svc.database, opts=after_apis)
-            spec = container(svc.image or "", svc.command, svc.args, svc.cpu, svc.memory, wire(workload, svc, identity))
+            spec = container(registry.images[svc_name], svc.command, svc.args, svc.cpu, svc.memory, wire(workload, svc, identity))
             if svc.kind == "http":
                 http[svc_name] = HttpService(
                     workload, svc, region, spec, vpc_access, identity, app.domain is not None, opts=after_apis
@@ -100,8 +100,20 @@ class GcpApp(pulumi.ComponentResource):
                 svc = app.services[job.service]
                 identity = WorkloadIdentity(workload, name, job_name, project, svc.database, opts=after_apis)
                 job_wiring = wire(workload, svc, identity)
-                spec = container(svc.image or "", job.command, None, job.cpu, job.memory, job_wiring)
+                spec = container(registry.images[job.service], job.command, None, job.cpu, job.memory, job_wiring)
                 jobs[job_name] = ScheduledJob(workload, job, project, region, spec, vpc_access, identity, invoker, opts=after_apis).job
+
+        migration: dict[str, object] | None = None
+        if app.migrate is not None:
+            release = app.migrate
+            svc = app.services[release.service]
+            # Runs as the service it migrates for, with the same database access; the deploy runs it before services roll.
+            identity = WorkloadIdentity(f"{name}-migrate", name, "migrate", project, svc.database, opts=after_apis)
+            spec = container(
+                registry.images[release.service], release.command, None, release.cpu, release.memory, wire(f"{name}-migrate", svc, identity)
+            )
+            migrate_job = cloud_run_job(f"{name}-migrate", region, identity, spec, vpc_access, 0, release.timeout_seconds, self)
+            migration = {"job": migrate_job.name, "region": region, "project": project}
 
         edge = Edge(name, app, http, opts=after_apis) if app.domain is not None and http else None
         if edge is None and app.http_services:
@@ -123,5 +135,6 @@ class GcpApp(pulumi.ComponentResource):
             "cacheHost": cache.instance.host if cache else None,
             "registryUrl": registry.url,
             "buckets": {n: b.name for n, b in buckets.buckets.items()},
+            "migration": migration,
         }
         self.register_outputs(self.outputs)

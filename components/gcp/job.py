@@ -17,6 +17,38 @@ def run_uri(project: str, region: str, job_name: pulumi.Input[str]) -> pulumi.Ou
     return pulumi.Output.concat("https://run.googleapis.com/v2/projects/", project, "/locations/", region, "/jobs/", job_name, ":run")
 
 
+def cloud_run_job(
+    name: str,
+    region: str,
+    identity: WorkloadIdentity,
+    container: dict[str, Any],
+    vpc_access: dict[str, Any],
+    retries: int,
+    timeout_seconds: int,
+    parent: pulumi.Resource,
+) -> gcp.cloudrunv2.Job:
+    """One task per execution, with the workload's own identity and VPC egress."""
+    return gcp.cloudrunv2.Job(
+        name,
+        name=name,
+        location=region,
+        # Stateless: nothing is lost by deleting it, and the default guard blocks `pulumi destroy`.
+        deletion_protection=False,
+        template={
+            "task_count": 1,
+            "template": {
+                "service_account": identity.email,
+                "execution_environment": "EXECUTION_ENVIRONMENT_GEN2",
+                "max_retries": retries,
+                "timeout": f"{timeout_seconds}s",
+                "vpc_access": vpc_access,
+                "containers": [container],
+            },
+        },
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+
+
 class ScheduledJob(pulumi.ComponentResource):
     job: gcp.cloudrunv2.Job
     trigger: gcp.cloudscheduler.Job
@@ -34,24 +66,7 @@ class ScheduledJob(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("shipyard:gcp:ScheduledJob", name, None, opts)
-        self.job = gcp.cloudrunv2.Job(
-            name,
-            name=name,
-            location=region,
-            deletion_protection=False,
-            template={
-                "task_count": 1,
-                "template": {
-                    "service_account": identity.email,
-                    "execution_environment": "EXECUTION_ENVIRONMENT_GEN2",
-                    "max_retries": job.retries,
-                    "timeout": f"{job.timeout_seconds}s",
-                    "vpc_access": vpc_access,
-                    "containers": [container],
-                },
-            },
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        self.job = cloud_run_job(name, region, identity, container, vpc_access, job.retries, job.timeout_seconds, self)
         # The invoker may run this job and nothing else.
         gcp.cloudrunv2.JobIamMember(
             f"{name}-invoker",

@@ -6,6 +6,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.gcp.naming import short_id
+from components.images import RegistryLogin, build_and_push
 from components.stateful import keep
 from stacks.model import App
 
@@ -13,9 +14,16 @@ KEEP_RECENT_VERSIONS = 20
 UNTAGGED_MAX_AGE = f"{14 * 24 * 3600}s"
 
 
+# Cloud Run runs linux/amd64 images.
+PLATFORM = "linux/amd64"
+
+
 class Registry(pulumi.ComponentResource):
+    """The repository, and every `build` service built and pushed to it; `images` maps each service to what it runs."""
+
     repository: gcp.artifactregistry.Repository
     url: pulumi.Output[str]
+    images: dict[str, pulumi.Input[str]]
 
     def __init__(self, name: str, app: App, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("shipyard:gcp:Registry", name, None, opts)
@@ -36,4 +44,24 @@ class Registry(pulumi.ComponentResource):
             opts=keep(self, app.protect),
         )
         self.url = pulumi.Output.concat(app.gcp.region, "-docker.pkg.dev/", app.gcp.project, "/", repository_id)
+        self.images = {}
+        login = RegistryLogin(
+            server=f"https://{app.gcp.region}-docker.pkg.dev",
+            username="oauth2accesstoken",
+            password=gcp.organizations.get_client_config_output(opts=pulumi.InvokeOptions(parent=self)).access_token,
+        )
+        for svc_name, svc in app.services.items():
+            if svc.build is None:
+                self.images[svc_name] = svc.image or ""
+                continue
+            assert app.version is not None  # the model requires it when anything is built
+            self.images[svc_name] = build_and_push(
+                f"{name}-{svc_name}",
+                svc.build,
+                pulumi.Output.concat(self.url, "/", svc_name),
+                app.version,
+                PLATFORM,
+                login,
+                self.repository,
+            )
         self.register_outputs({"url": self.url})

@@ -1,0 +1,63 @@
+"""ECR: a repository per service the stack builds, scanned on push, with immutable tags."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+from components.images import RegistryLogin, build_and_push
+from components.stateful import keep
+from stacks.model import App
+
+KEEP_IMAGES = 30
+PLATFORM = {"x86_64": "linux/amd64", "arm64": "linux/arm64"}
+
+
+class Registry(pulumi.ComponentResource):
+    """Builds and pushes each `build` service; `images` maps every service to the reference it runs."""
+
+    repositories: dict[str, aws.ecr.Repository]
+    images: dict[str, pulumi.Input[str]]
+
+    def __init__(self, name: str, app: App, key_arn: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("shipyard:aws:Registry", name, None, opts)
+        assert app.aws is not None
+        self.repositories, self.images = {}, {}
+        lifecycle = json.dumps(
+            {
+                "rules": [
+                    {
+                        "rulePriority": 1,
+                        "description": f"keep the newest {KEEP_IMAGES} images",
+                        "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": KEEP_IMAGES},
+                        "action": {"type": "expire"},
+                    }
+                ]
+            }
+        )
+        for svc_name, svc in app.services.items():
+            if svc.build is None:
+                self.images[svc_name] = svc.image or ""
+                continue
+            repository = aws.ecr.Repository(
+                f"{name}-{svc_name}",
+                name=f"{app.name}/{svc_name}",
+                image_tag_mutability="IMMUTABLE",
+                image_scanning_configuration={"scan_on_push": True},
+                encryption_configurations=[{"encryption_type": "KMS", "kms_key": key_arn}],
+                force_delete=False,
+                opts=keep(self, app.protect),
+            )
+            aws.ecr.LifecyclePolicy(
+                f"{name}-{svc_name}", repository=repository.name, policy=lifecycle, opts=pulumi.ResourceOptions(parent=repository)
+            )
+            token = aws.ecr.get_authorization_token_output(registry_id=repository.registry_id, opts=pulumi.InvokeOptions(parent=self))
+            login = RegistryLogin(server=token.proxy_endpoint, username=token.user_name, password=token.password)
+            assert app.version is not None  # the model requires it when anything is built
+            self.images[svc_name] = build_and_push(
+                f"{name}-{svc_name}", svc.build, repository.repository_url, app.version, PLATFORM[app.aws.architecture], login, repository
+            )
+            self.repositories[svc_name] = repository
+        self.register_outputs({n: r.repository_url for n, r in self.repositories.items()})

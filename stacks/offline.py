@@ -39,6 +39,7 @@ class Resource:
     protect: bool
     ignore_changes: list[str]
     retain_on_delete: bool
+    secret_inputs: set[str] = field(default_factory=set)
 
     @property
     def parent_name(self) -> str | None:
@@ -69,6 +70,16 @@ class Rendering:
         if len(found) != 1:
             raise LookupError(f"expected one resource named {name!r}, found {len(found)}")
         return found[0]
+
+    def engine_urn(self, resource: Resource) -> str:
+        """The URN the Pulumi engine gives `resource`: every ancestor's type, where mocks keep only the parent's."""
+        by_urn = {r.urn: r for r in self.resources}
+        types, parent = [resource.type], resource.parent
+        while parent in by_urn:
+            types.insert(0, by_urn[parent].type)
+            parent = by_urn[parent].parent
+        project = resource.urn.split("::")[1]
+        return f"urn:pulumi:{self.stack}::{project}::{'$'.join(types)}::{resource.name}"
 
     def children(self, parent: Resource) -> list[Resource]:
         return [r for r in self.resources if r.parent == parent.urn]
@@ -208,6 +219,7 @@ _COMPUTED: dict[str, Any] = {
         "repoDigest": f"{str(i.get('imageName', n)).rsplit(':', 1)[0]}@sha256:{'0' * 64}",
         "baseImageName": i.get("imageName"),
     },
+    "random:index/randomPassword:RandomPassword": lambda n, i: {"result": f"generated-{n}"},
     "gcp:secretmanager/secretVersion:SecretVersion": lambda n, i: {"version": "1"},
     "gcp:secretmanager/secret:Secret": lambda n, i: {"secretId": i.get("secretId", n)},
 }
@@ -258,7 +270,9 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         if response.urn in self.seen:
             self.duplicates.append(response.urn)
         self.seen.add(response.urn)
-        inputs = pulumi.runtime.rpc.deserialize_properties(request.object) if request.custom else {}
+        raw = pulumi.runtime.rpc.deserialize_properties(request.object) if request.custom else {}
+        inputs = {key: _reveal(value) for key, value in raw.items()}
+        secret_inputs = {key for key, value in raw.items() if _holds_secret(value)}
         self.recorded.append(
             Resource(
                 urn=response.urn,
@@ -270,9 +284,35 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 protect=bool(request.protect),
                 ignore_changes=list(request.ignoreChanges),
                 retain_on_delete=bool(request.retainOnDelete),
+                secret_inputs=secret_inputs,
             )
         )
         return response
+
+
+def _is_secret_wrapper(value: Any) -> bool:
+    return isinstance(value, dict) and value.get(pulumi.runtime.rpc._special_sig_key) == pulumi.runtime.rpc._special_secret_sig
+
+
+def _reveal(value: Any) -> Any:
+    """Inputs as the provider would see them; which ones were secret is kept in `secret_inputs`."""
+    if _is_secret_wrapper(value):
+        return _reveal(value["value"])
+    if isinstance(value, dict):
+        return {k: _reveal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_reveal(v) for v in value]
+    return value
+
+
+def _holds_secret(value: Any) -> bool:
+    if _is_secret_wrapper(value):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_secret(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_secret(v) for v in value)
+    return False
 
 
 class _Collect(logging.Handler):

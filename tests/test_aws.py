@@ -363,3 +363,10 @@ def test_no_domain_serves_http_with_a_warning() -> None:
     assert rendering.of_type("aws:acm/certificate:Certificate") == []
     assert any("no domain is set" in w for w in rendering.warnings)
     assert rendering.outputs["url"].startswith("http://")
+
+
+def test_generated_credentials_are_pulumi_secrets(aws_prod: Rendering) -> None:
+    assert "password" in aws_prod.one("aws:rds/instance:Instance").secret_inputs
+    assert "authToken" in aws_prod.one("aws:elasticache/replicationGroup:ReplicationGroup").secret_inputs
+    versions = aws_prod.of_type("aws:secretsmanager/secretVersion:SecretVersion")
+    assert versions and all("secretString" in v.secret_inputs for v in versions)

@@ -187,3 +187,14 @@ def test_drift_check_fails_on_any_change_every_day() -> None:
     assert preview["with"]["command"] == "preview"
     assert preview["with"]["expect-no-changes"] is True
     assert job["strategy"]["fail-fast"] is False
+
+
+def test_previews_and_deploys_run_the_policy_pack() -> None:
+    for name in ("preview", "deploy"):
+        (job,) = pulumi_jobs(workflow(name)).values()
+        for step in pulumi_commands(job):
+            assert step["with"]["policyPacks"] == "policy", name
+        installs = [s for s in steps(job) if "policy/requirements.txt" in s.get("run", "")]
+        assert installs, f"{name} installs the pack's dependencies"
+    targeted = [s for s in steps(next(iter(pulumi_jobs(workflow("deploy")).values()))) if "--target" in s.get("run", "")]
+    assert all("--policy-pack policy" in s["run"] for s in targeted)

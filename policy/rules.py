@@ -1,0 +1,340 @@
+"""The policies of the pack, as plain functions over a stack's resources.
+
+Each policy looks at every resource of the stack (`StackView`) and yields
+`(urn, message)` for what it finds wrong. `policy/__main__.py` hands them to
+Pulumi CrossGuard; tests hand them resources rendered under mocks. Nothing
+here imports Pulumi, so both can use it unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Violations = Iterator[tuple[str, str]]
+
+ANYWHERE = {"0.0.0.0/0", "::/0"}
+WEB_PORTS = {80, 443}
+SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)", re.I)
+SECRET_VALUE = re.compile(
+    r"(AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|://[^/\s:@]+:[^/\s@]+@|xox[baprs]-[0-9A-Za-z-]{10,}|gh[pousr]_[0-9A-Za-z]{36})"
+)
+BASIC_ROLES = {"roles/owner", "roles/editor", "roles/viewer"}
+READ_VERBS = ("Get", "List", "Describe", "BatchGet", "Head", "Lookup", "Search", "View")
+# ELB policies that allow TLS 1.2 and newer only. Source: ELB docs, "Security policies for your Application Load Balancer".
+ELB_TLS12_POLICIES = re.compile(r"^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)")
+STATEFUL_TYPES = {
+    "aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:secretsmanager/secret:Secret",
+    "aws:ecr/repository:Repository", "aws:s3/bucket:Bucket", "aws:kms/key:Key",
+    "gcp:sql/databaseInstance:DatabaseInstance", "gcp:redis/instance:Instance", "gcp:secretmanager/secret:Secret",
+    "gcp:artifactregistry/repository:Repository", "gcp:storage/bucket:Bucket",
+}  # fmt: skip
+CLOUD_RUN_TYPES = ("gcp:cloudrunv2/service:Service", "gcp:cloudrunv2/job:Job", "gcp:cloudrunv2/workerPool:WorkerPool")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One resource as a policy sees it: its inputs, its protection, and which resources its properties refer to."""
+
+    type: str
+    name: str
+    urn: str
+    props: Mapping[str, Any]
+    protect: bool = False
+    links: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass
+class StackView:
+    subjects: list[Subject]
+    production: bool
+
+    def of_type(self, type_: str) -> list[Subject]:
+        return [s for s in self.subjects if s.type == type_]
+
+    def linked(self, subject: Subject, prop: str, type_: str) -> list[Subject]:
+        urns = set(subject.links.get(prop, ()))
+        return [s for s in self.subjects if s.urn in urns and s.type == type_]
+
+    def referring(self, target: Subject, type_: str, prop: str) -> list[Subject]:
+        return [s for s in self.of_type(type_) if target.urn in s.links.get(prop, ())]
+
+
+def _get(props: Mapping[str, Any], *path: str) -> Any:
+    value: Any = props
+    for key in path:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _containers(subject: Subject) -> list[dict[str, Any]]:
+    """Container specs of an ECS task definition or a Cloud Run service, job or worker pool."""
+    if subject.type == "aws:ecs/taskDefinition:TaskDefinition":
+        definitions = subject.props.get("containerDefinitions")
+        if isinstance(definitions, str):  # unknown during a preview is left alone
+            parsed: list[dict[str, Any]] = json.loads(definitions)
+            return parsed
+        return []
+    if subject.type == "gcp:cloudrunv2/job:Job":
+        return _as_list(_get(subject.props, "template", "template", "containers"))
+    if subject.type in CLOUD_RUN_TYPES:
+        return _as_list(_get(subject.props, "template", "containers"))
+    return []
+
+
+# 1 ---------------------------------------------------------------------------
+def data_stores_private(stack: StackView) -> Violations:
+    for db in stack.of_type("aws:rds/instance:Instance"):
+        if db.props.get("publiclyAccessible"):
+            yield db.urn, "the database is publicly accessible; set publiclyAccessible: false"
+    for cache in stack.of_type("aws:elasticache/replicationGroup:ReplicationGroup"):
+        if not cache.props.get("subnetGroupName"):
+            yield cache.urn, "the cache is not placed in private subnets (no subnet group)"
+    for sql in stack.of_type("gcp:sql/databaseInstance:DatabaseInstance"):
+        ip = _get(sql.props, "settings", "ipConfiguration") or {}
+        if ip.get("ipv4Enabled") is not False:  # Cloud SQL turns a public IPv4 on unless told not to
+            yield sql.urn, "Cloud SQL has a public IPv4 address; set ipConfiguration.ipv4Enabled: false"
+        for network in _as_list(ip.get("authorizedNetworks")):
+            if network.get("value") in ANYWHERE:
+                yield sql.urn, "Cloud SQL authorizes 0.0.0.0/0"
+    for redis in stack.of_type("gcp:redis/instance:Instance"):
+        if not redis.props.get("authorizedNetwork"):
+            yield redis.urn, "Memorystore is not bound to the app's VPC"
+
+
+# 2 ---------------------------------------------------------------------------
+def encrypted_at_rest_and_in_transit(stack: StackView) -> Violations:
+    for db in stack.of_type("aws:rds/instance:Instance"):
+        if not db.props.get("storageEncrypted") and not db.props.get("replicateSourceDb"):
+            yield db.urn, "RDS storage is not encrypted"
+        if not db.props.get("parameterGroupName"):
+            yield db.urn, "RDS uses the default parameter group, which does not force TLS (rds.force_ssl)"
+    for group in stack.of_type("aws:rds/parameterGroup:ParameterGroup"):
+        params = {p.get("name"): str(p.get("value")) for p in _as_list(group.props.get("parameters"))}
+        if str(group.props.get("family", "")).startswith("postgres") and params.get("rds.force_ssl") != "1":
+            yield group.urn, "the parameter group does not set rds.force_ssl = 1"
+    for cache in stack.of_type("aws:elasticache/replicationGroup:ReplicationGroup"):
+        for key, what in (("atRestEncryptionEnabled", "at rest"), ("transitEncryptionEnabled", "in transit")):
+            if not cache.props.get(key):
+                yield cache.urn, f"the cache is not encrypted {what}"
+        if not cache.props.get("authToken") and not cache.props.get("userGroupIds"):
+            yield cache.urn, "the cache has no AUTH token"
+    for bucket in stack.of_type("aws:s3/bucket:Bucket"):
+        if not stack.referring(bucket, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucket"):
+            yield bucket.urn, "the bucket has no server-side encryption configuration"
+        blocks = stack.referring(bucket, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "bucket")
+        keys = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+        if not blocks or not all(blocks[0].props.get(k) for k in keys):
+            yield bucket.urn, "the bucket does not block public access"
+    for sql in stack.of_type("gcp:sql/databaseInstance:DatabaseInstance"):
+        ip = _get(sql.props, "settings", "ipConfiguration") or {}
+        if ip.get("sslMode") not in ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED") and not ip.get("requireSsl"):
+            yield sql.urn, "Cloud SQL accepts unencrypted connections; set sslMode: ENCRYPTED_ONLY"
+    for redis in stack.of_type("gcp:redis/instance:Instance"):
+        if not redis.props.get("authEnabled"):
+            yield redis.urn, "Memorystore AUTH is off"
+        if redis.props.get("transitEncryptionMode") != "SERVER_AUTHENTICATION":
+            yield redis.urn, "Memorystore does not use TLS (transitEncryptionMode: SERVER_AUTHENTICATION)"
+    for bucket in stack.of_type("gcp:storage/bucket:Bucket"):
+        if bucket.props.get("publicAccessPrevention") != "enforced":
+            yield bucket.urn, "the bucket does not enforce public access prevention"
+        if not bucket.props.get("uniformBucketLevelAccess"):
+            yield bucket.urn, "the bucket allows per-object ACLs (uniformBucketLevelAccess is off)"
+
+
+# 3 ---------------------------------------------------------------------------
+def _open_to_world(rule: Mapping[str, Any]) -> bool:
+    ranges = (
+        _as_list(rule.get("cidrBlocks"))
+        + _as_list(rule.get("ipv6CidrBlocks"))
+        + _as_list(rule.get("cidrIpv4"))
+        + _as_list(rule.get("cidrIpv6"))
+    )
+    return bool(ANYWHERE & set(ranges))
+
+
+def _web_port_only(rule: Mapping[str, Any]) -> bool:
+    return rule.get("protocol") == "tcp" and rule.get("fromPort") == rule.get("toPort") and rule.get("fromPort") in WEB_PORTS
+
+
+def no_open_ingress(stack: StackView) -> Violations:
+    message = "admits the whole internet on a port other than HTTP/HTTPS (only a load balancer may take 0.0.0.0/0, on 80 and 443)"
+    for group in stack.of_type("aws:ec2/securityGroup:SecurityGroup"):
+        for rule in _as_list(group.props.get("ingress")):
+            if _open_to_world(rule) and not _web_port_only(rule):
+                yield group.urn, message
+    for rule in stack.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"):
+        props = {**rule.props, "protocol": rule.props.get("ipProtocol")}
+        if _open_to_world(props) and not _web_port_only(props):
+            yield rule.urn, message
+    for rule in stack.of_type("aws:ec2/securityGroupRule:SecurityGroupRule"):
+        if rule.props.get("type") == "ingress" and _open_to_world(rule.props) and not _web_port_only(rule.props):
+            yield rule.urn, message
+    for firewall in stack.of_type("gcp:compute/firewall:Firewall"):
+        if firewall.props.get("direction", "INGRESS") != "INGRESS" or not ANYWHERE & set(_as_list(firewall.props.get("sourceRanges"))):
+            continue
+        for allowed in _as_list(firewall.props.get("allows")):
+            ports = {int(p) for p in _as_list(allowed.get("ports")) if str(p).isdigit()}
+            if allowed.get("protocol") != "tcp" or not ports or not ports <= WEB_PORTS or len(ports) != len(_as_list(allowed.get("ports"))):
+                yield firewall.urn, message
+
+
+# 4 ---------------------------------------------------------------------------
+def no_secrets_in_plain_env(stack: StackView) -> Violations:
+    for subject in stack.subjects:
+        for container in _containers(subject):
+            plain = [(e.get("name", ""), e.get("value")) for e in _as_list(container.get("environment")) + _as_list(container.get("envs"))
+                     if "value" in e]  # fmt: skip
+            for name, value in plain:
+                if SECRET_NAME.search(str(name)):
+                    yield subject.urn, f"environment variable {name} looks like a secret; pass it from the secret store"
+                elif isinstance(value, str) and SECRET_VALUE.search(value):
+                    yield subject.urn, f"environment variable {name} holds a credential-shaped value; pass it from the secret store"
+
+
+# 5 ---------------------------------------------------------------------------
+def stateful_resources_survive_mistakes(stack: StackView) -> Violations:
+    if not stack.production:
+        return
+    for subject in stack.subjects:
+        if subject.type in STATEFUL_TYPES and not subject.protect:
+            yield subject.urn, "a stateful resource in a production stack is not `protect`ed"
+    for db in stack.of_type("aws:rds/instance:Instance"):
+        if db.props.get("replicateSourceDb"):
+            continue
+        if not db.props.get("deletionProtection"):
+            yield db.urn, "deletion protection is off"
+        if int(db.props.get("backupRetentionPeriod") or 0) < 7:
+            yield db.urn, "backups are kept less than 7 days"
+        if not db.props.get("multiAz"):
+            yield db.urn, "the database is single-AZ"
+        if db.props.get("skipFinalSnapshot"):
+            yield db.urn, "no final snapshot is taken on delete"
+    for cache in stack.of_type("aws:elasticache/replicationGroup:ReplicationGroup"):
+        if not cache.props.get("automaticFailoverEnabled") or int(cache.props.get("numCacheClusters") or 0) < 2:
+            yield cache.urn, "the cache has no replica with automatic failover"
+        if int(cache.props.get("snapshotRetentionLimit") or 0) < 1:
+            yield cache.urn, "the cache keeps no snapshots"
+    for sql in stack.of_type("gcp:sql/databaseInstance:DatabaseInstance"):
+        if sql.props.get("masterInstanceName"):
+            continue
+        settings = sql.props.get("settings") or {}
+        if not sql.props.get("deletionProtection") or not settings.get("deletionProtectionEnabled"):
+            yield sql.urn, "deletion protection is off (both the provider's and the API's flag are needed)"
+        backups = settings.get("backupConfiguration") or {}
+        retained = int(_get(backups, "backupRetentionSettings", "retainedBackups") or 7)
+        if not backups.get("enabled") or not backups.get("pointInTimeRecoveryEnabled") or retained < 7:
+            yield sql.urn, "backups with point-in-time recovery, kept at least 7 days, are not on"
+        if settings.get("availabilityType") != "REGIONAL":
+            yield sql.urn, "the database is zonal (availabilityType: REGIONAL for failover)"
+    for redis in stack.of_type("gcp:redis/instance:Instance"):
+        if redis.props.get("tier") != "STANDARD_HA":
+            yield redis.urn, "Memorystore has no replica (tier: STANDARD_HA)"
+
+
+# 6 ---------------------------------------------------------------------------
+def _statements(document: Any) -> list[dict[str, Any]]:
+    if isinstance(document, str):
+        document = json.loads(document)
+    return _as_list((document or {}).get("Statement"))
+
+
+def least_privilege(stack: StackView) -> Violations:
+    for policy in stack.of_type("aws:iam/rolePolicy:RolePolicy") + stack.of_type("aws:iam/policy:Policy"):
+        if not isinstance(policy.props.get("policy"), str | dict):
+            continue
+        for statement in _statements(policy.props["policy"]):
+            if statement.get("Effect") != "Allow":
+                continue
+            actions = [str(a) for a in _as_list(statement.get("Action"))]
+            if any(a == "*" or a.endswith(":*") for a in actions):
+                yield policy.urn, f"grants every action of a service ({', '.join(actions)}); name the actions"
+            if "*" in _as_list(statement.get("Resource")):
+                writes = [a for a in actions if not a.split(":")[-1].startswith(READ_VERBS)]
+                if writes:
+                    yield policy.urn, f"grants {', '.join(writes)} on every resource; name the resources"
+    for role in stack.of_type("aws:iam/role:Role"):
+        if any(str(arn).endswith(("/AdministratorAccess", "/PowerUserAccess")) for arn in _as_list(role.props.get("managedPolicyArns"))):
+            yield role.urn, "an administrator policy is attached"
+    for subject in stack.subjects:
+        is_grant = subject.type.startswith("gcp:") and any(kind in subject.type for kind in ("IAMMember", "IamMember", "IAMBinding"))
+        if is_grant and subject.props.get("role") in BASIC_ROLES:
+            yield subject.urn, f"basic role {subject.props['role']} granted; grant a predefined role instead"
+        if subject.type in CLOUD_RUN_TYPES:
+            template = subject.props.get("template") or {}
+            account = template.get("serviceAccount") or _get(template, "template", "serviceAccount")
+            if not account or "-compute@developer.gserviceaccount.com" in str(account):
+                yield subject.urn, "runs as the default compute service account; give it its own"
+
+
+# 7 ---------------------------------------------------------------------------
+def is_mutable_reference(image: str) -> bool:
+    if "@sha256:" in image:
+        return False
+    last = image.rsplit("/", 1)[-1]
+    return ":" not in last or last.rsplit(":", 1)[1] == "latest"
+
+
+def pinned_images(stack: StackView) -> Violations:
+    if not stack.production:
+        return
+    for subject in stack.subjects:
+        for container in _containers(subject):
+            image = container.get("image")
+            if isinstance(image, str) and is_mutable_reference(image):
+                yield subject.urn, f"image {image} is not pinned by digest or an immutable version tag"
+
+
+# 8 ---------------------------------------------------------------------------
+def https_only(stack: StackView) -> Violations:
+    for listener in stack.of_type("aws:lb/listener:Listener"):
+        protocol = listener.props.get("protocol")
+        if protocol == "HTTP":
+            actions = _as_list(listener.props.get("defaultActions"))
+            if not any(_get(a, "redirect", "protocol") == "HTTPS" for a in actions if a.get("type") == "redirect"):
+                yield listener.urn, "plain HTTP is served instead of redirected to HTTPS"
+        elif protocol == "HTTPS" and not ELB_TLS12_POLICIES.match(str(listener.props.get("sslPolicy", ""))):
+            yield listener.urn, f"TLS policy {listener.props.get('sslPolicy')} allows versions older than TLS 1.2"
+    for policy in stack.of_type("gcp:compute/sSLPolicy:SSLPolicy"):
+        if policy.props.get("minTlsVersion") not in ("TLS_1_2", "TLS_1_3"):
+            yield policy.urn, "the SSL policy allows versions older than TLS 1.2"
+    for proxy in stack.of_type("gcp:compute/targetHttpsProxy:TargetHttpsProxy"):
+        if not proxy.props.get("sslPolicy"):
+            yield proxy.urn, "the HTTPS proxy has no SSL policy, so TLS 1.0 is accepted"
+    for proxy in stack.of_type("gcp:compute/targetHttpProxy:TargetHttpProxy"):
+        maps = stack.linked(proxy, "urlMap", "gcp:compute/uRLMap:URLMap")
+        if not maps or not all(_get(m.props, "defaultUrlRedirect", "httpsRedirect") for m in maps):
+            yield proxy.urn, "plain HTTP is served instead of redirected to HTTPS"
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    description: str
+    check: Callable[[StackView], Violations]
+
+
+RULES = (
+    Rule("data-stores-private", "Databases and caches are not reachable from the internet.", data_stores_private),
+    Rule("encrypted-at-rest-and-in-transit", "Data stores and buckets encrypt at rest and require TLS.",
+         encrypted_at_rest_and_in_transit),
+    Rule("no-open-ingress", "Only a load balancer admits 0.0.0.0/0, and only on ports 80 and 443.", no_open_ingress),
+    Rule("no-secrets-in-plain-env", "Secret-looking values never sit in plain container environment.", no_secrets_in_plain_env),
+    Rule("stateful-resources-survive-mistakes", "Production data stores are protected, backed up and highly available.",
+         stateful_resources_survive_mistakes),
+    Rule("least-privilege", "No wildcard actions, no writes on every resource, no basic roles, no default service account.",
+         least_privilege),
+    Rule("pinned-images", "Production images are pinned by digest or an immutable tag.", pinned_images),
+    Rule("https-only", "Load balancers serve HTTPS with TLS 1.2+ and redirect HTTP.", https_only),
+)  # fmt: skip

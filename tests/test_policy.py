@@ -1,0 +1,207 @@
+"""The policy pack's rules pass on both committed production stacks and catch a bad resource on each cloud.
+
+The rules run offline on resources rendered under mocks; the pack object itself is
+never built here (constructing it starts the policy server).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from policy.rules import RULES, StackView, Subject
+from stacks.offline import Rendering
+
+RULE = {rule.name: rule for rule in RULES}
+
+
+def view_of(rendering: Rendering, production: bool = True) -> StackView:
+    """What the pack sees: inputs, protection, and which resources each property refers to (by mock id)."""
+    by_id: dict[str, list[str]] = {}
+    for r in rendering.resources:
+        by_id.setdefault(f"{r.name}-id", []).append(r.urn)
+    subjects = []
+    for r in rendering.resources:
+        links = {prop: tuple(by_id[value]) for prop, value in r.inputs.items() if isinstance(value, str) and value in by_id}
+        subjects.append(Subject(r.type, r.name, r.urn, copy.deepcopy(r.inputs), r.protect, links))
+    return StackView(subjects, production)
+
+
+def changed(view: StackView, type_: str, change: Callable[[dict[str, Any]], None], protect: bool | None = None) -> StackView:
+    """The same stack with the first resource of `type_` made bad by `change`."""
+    subjects = list(view.subjects)
+    index = next(i for i, s in enumerate(subjects) if s.type == type_)
+    props = copy.deepcopy(dict(subjects[index].props))
+    change(props)
+    old = subjects[index]
+    subjects[index] = Subject(old.type, old.name, old.urn, props, old.protect if protect is None else protect, old.links)
+    return StackView(subjects, view.production)
+
+
+def violations(rule: str, view: StackView) -> list[str]:
+    return [message for _, message in RULE[rule].check(view)]
+
+
+@pytest.fixture(scope="module")
+def aws_view(aws_prod: Rendering) -> StackView:
+    return view_of(aws_prod)
+
+
+@pytest.fixture(scope="module")
+def gcp_view(gcp_prod: Rendering) -> StackView:
+    return view_of(gcp_prod)
+
+
+@pytest.mark.parametrize("rule", sorted(RULE))
+def test_committed_production_stacks_pass_every_policy(rule: str, aws_view: StackView, gcp_view: StackView) -> None:
+    assert violations(rule, aws_view) == []
+    assert violations(rule, gcp_view) == []
+
+
+def set_path(*path_and_value: Any) -> Callable[[dict[str, Any]], None]:
+    *path, value = path_and_value
+
+    def change(props: dict[str, Any]) -> None:
+        target = props
+        for key in path[:-1]:
+            target = target.setdefault(key, {})
+        target[path[-1]] = value
+
+    return change
+
+
+def env_var(name: str, value: str, cloud: str) -> Callable[[dict[str, Any]], None]:
+    def change(props: dict[str, Any]) -> None:
+        if cloud == "aws":
+            definitions = json.loads(props["containerDefinitions"])
+            definitions[0].setdefault("environment", []).append({"name": name, "value": value})
+            props["containerDefinitions"] = json.dumps(definitions)
+        else:
+            props["template"]["containers"][0]["envs"].append({"name": name, "value": value})
+
+    return change
+
+
+def image(reference: str, cloud: str) -> Callable[[dict[str, Any]], None]:
+    def change(props: dict[str, Any]) -> None:
+        if cloud == "aws":
+            definitions = json.loads(props["containerDefinitions"])
+            definitions[0]["image"] = reference
+            props["containerDefinitions"] = json.dumps(definitions)
+        else:
+            props["template"]["containers"][0]["image"] = reference
+
+    return change
+
+
+Bad = tuple[str, Callable[[dict[str, Any]], None], str]
+BAD: dict[str, tuple[Bad, Bad | None]] = {
+    # rule: ((aws type, change, expected message), (gcp type, change, expected message))
+    "data-stores-private": (
+        ("aws:rds/instance:Instance", set_path("publiclyAccessible", True), "publicly accessible"),
+        ("gcp:sql/databaseInstance:DatabaseInstance", set_path("settings", "ipConfiguration", "ipv4Enabled", True), "public IPv4"),
+    ),
+    "encrypted-at-rest-and-in-transit": (
+        ("aws:elasticache/replicationGroup:ReplicationGroup", set_path("transitEncryptionEnabled", False), "not encrypted in transit"),
+        ("gcp:redis/instance:Instance", set_path("transitEncryptionMode", "DISABLED"), "does not use TLS"),
+    ),
+    "no-open-ingress": (
+        (
+            "aws:ec2/securityGroup:SecurityGroup",
+            set_path("ingress", [{"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["0.0.0.0/0"]}]),
+            "whole internet",
+        ),
+        None,  # the GCP stack has no firewall to spoil: test_an_open_gcp_firewall_fails adds one
+    ),
+    "no-secrets-in-plain-env": (
+        ("aws:ecs/taskDefinition:TaskDefinition", env_var("STRIPE_SECRET", "sk_live_x", "aws"), "STRIPE_SECRET looks like a secret"),
+        ("gcp:cloudrunv2/service:Service", env_var("UPSTREAM", "https://bot:hunter2@example.com", "gcp"), "credential-shaped"),
+    ),
+    "stateful-resources-survive-mistakes": (
+        ("aws:rds/instance:Instance", set_path("backupRetentionPeriod", 1), "less than 7 days"),
+        ("gcp:sql/databaseInstance:DatabaseInstance", set_path("settings", "availabilityType", "ZONAL"), "zonal"),
+    ),
+    "least-privilege": (
+        (
+            "aws:iam/rolePolicy:RolePolicy",
+            set_path("policy", '{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'),
+            "every action",
+        ),
+        ("gcp:projects/iAMMember:IAMMember", set_path("role", "roles/editor"), "basic role roles/editor"),
+    ),
+    "pinned-images": (
+        ("aws:ecs/taskDefinition:TaskDefinition", image("ghcr.io/example/api:latest", "aws"), "not pinned"),
+        ("gcp:cloudrunv2/service:Service", image("ghcr.io/example/api", "gcp"), "not pinned"),
+    ),
+    "https-only": (
+        ("aws:lb/listener:Listener", set_path("defaultActions", [{"type": "forward", "targetGroupArn": "tg"}]), "plain HTTP"),
+        ("gcp:compute/sSLPolicy:SSLPolicy", set_path("minTlsVersion", "TLS_1_0"), "older than TLS 1.2"),
+    ),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(BAD))
+def test_each_policy_fails_on_a_bad_aws_resource(rule: str, aws_view: StackView) -> None:
+    type_, change, expected = BAD[rule][0]
+    found = violations(rule, changed(aws_view, type_, change))
+    assert any(expected in message for message in found), found
+
+
+@pytest.mark.parametrize("rule", sorted(r for r in BAD if BAD[r][1] is not None))
+def test_each_policy_fails_on_a_bad_gcp_resource(rule: str, gcp_view: StackView) -> None:
+    bad = BAD[rule][1]
+    assert bad is not None
+    type_, change, expected = bad
+    found = violations(rule, changed(gcp_view, type_, change))
+    assert any(expected in message for message in found), found
+
+
+def test_an_open_gcp_firewall_fails(gcp_view: StackView) -> None:
+    ssh = Subject(
+        "gcp:compute/firewall:Firewall",
+        "ssh",
+        "urn:ssh",
+        {"direction": "INGRESS", "sourceRanges": ["0.0.0.0/0"], "allows": [{"protocol": "tcp", "ports": ["22"]}]},
+    )
+    web = Subject(
+        "gcp:compute/firewall:Firewall",
+        "web",
+        "urn:web",
+        {"direction": "INGRESS", "sourceRanges": ["0.0.0.0/0"], "allows": [{"protocol": "tcp", "ports": ["443"]}]},
+    )
+    found = list(RULE["no-open-ingress"].check(StackView([*gcp_view.subjects, ssh, web], True)))
+    assert [urn for urn, _ in found] == ["urn:ssh"]
+
+
+def test_unprotected_production_state_fails_but_development_may_drop_protection(aws_view: StackView) -> None:
+    bad = changed(aws_view, "aws:s3/bucket:Bucket", lambda p: None, protect=False)
+    assert any("not `protect`ed" in m for m in violations("stateful-resources-survive-mistakes", bad))
+    development = StackView(bad.subjects, production=False)
+    assert violations("stateful-resources-survive-mistakes", development) == []
+    assert (
+        violations(
+            "pinned-images",
+            StackView(changed(aws_view, "aws:ecs/taskDefinition:TaskDefinition", image("x:latest", "aws")).subjects, production=False),
+        )
+        == []
+    )
+
+
+def test_a_gcp_http_proxy_that_does_not_redirect_fails(gcp_view: StackView) -> None:
+    redirect_map = next(s for s in gcp_view.subjects if s.type == "gcp:compute/uRLMap:URLMap" and "defaultUrlRedirect" in s.props)
+    bad = StackView(
+        [s if s.urn != redirect_map.urn else Subject(s.type, s.name, s.urn, {}, s.protect, s.links) for s in gcp_view.subjects], True
+    )
+    assert any("plain HTTP" in m for m in violations("https-only", bad))
+
+
+def test_a_stack_without_a_domain_fails_the_https_policy() -> None:
+    from tests.harness import render_app, stack_app
+
+    app = stack_app("aws-prod")
+    del app["domain"]
+    assert any("plain HTTP" in m for m in violations("https-only", view_of(render_app(app))))

@@ -66,7 +66,8 @@ def aws_run_task(migration: dict[str, Any]) -> list[str]:
         }
     }
     return ["aws", "ecs", "run-task", "--cluster", migration["cluster"], "--task-definition", migration["taskDefinition"],
-            "--launch-type", "FARGATE", "--network-configuration", json.dumps(network), "--query", "tasks[0].taskArn", "--output", "text"]  # fmt: skip
+            "--launch-type", "FARGATE", "--network-configuration", json.dumps(network),
+            "--query", "tasks[0].taskArn", "--output", "text"]  # fmt: skip
 
 
 def gcp_execute(app: App) -> list[str]:

@@ -7,7 +7,7 @@ name the config key path (`services.api.memory`) and what is allowed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, get_args, get_origin
 
@@ -57,7 +57,7 @@ def load(raw: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> Stack:
             continue
         key = full_key[len(prefix) :]
         if key not in allowed:
-            problems.append(f"{key}: unknown key; allowed: {', '.join(sorted(allowed))}")
+            problems.append(f"{_path([key])}: unknown key; allowed: {', '.join(sorted(allowed))}")
             continue
         data[key] = _decode(value)
     secret_values = data.pop(SECRET_VALUES_KEY, None)
@@ -87,7 +87,7 @@ def _decode(value: Any) -> Any:
     if isinstance(value, str):
         try:
             return json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # deeply nested text such as "[[[[..." exhausts the parser's stack
             return value
     return value
 
@@ -122,7 +122,7 @@ def _secret_values(app: App, values: Any, is_secret: bool) -> dict[str, pulumi.O
 def _describe(exc: ValidationError) -> list[str]:
     problems = []
     for error in exc.errors():
-        loc = [str(part) for part in error["loc"]]
+        loc = list(error["loc"])
         original = (error.get("ctx") or {}).get("error")
         if isinstance(original, ModelError):
             problems.append(f"{_path([*loc, original.path])}: {original.message}")
@@ -137,18 +137,25 @@ def _describe(exc: ValidationError) -> list[str]:
     return problems
 
 
-def _path(parts: list[str]) -> str:
+def _path(parts: Sequence[int | str]) -> str:
     path = ""
     for part in parts:
-        if not part:
-            continue
-        if part.startswith("["):
-            path += part
-        elif part.isdigit() and path:
+        if isinstance(part, int):  # a list index; a key made of digits stays a key
             path += f"[{part}]"
+        elif part.startswith("["):
+            path += part
         else:
-            path += f".{part}" if path else part
+            key = _key(part)
+            path += key if key.startswith("[") else f".{key}" if path else key
     return path or "(top level)"
+
+
+def _key(name: str) -> str:
+    """A key as a path segment, quoted as Pulumi paths quote keys (`["a b"]`) when it is empty or holds spaces
+    or control characters, so that every problem stays one line that starts with its path."""
+    if name and name.isprintable() and not any(c.isspace() for c in name):
+        return name
+    return f"[{json.dumps(name)}]"
 
 
 def _short(value: Any) -> str:
@@ -156,7 +163,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _allowed_keys(model: type[BaseModel], loc: list[str]) -> list[str]:
+def _allowed_keys(model: type[BaseModel], loc: Sequence[int | str]) -> list[str]:
     """The keys a block accepts, found by walking the model along the error's location."""
     current: Any = model
     skip_user_name = False

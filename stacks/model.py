@@ -15,7 +15,7 @@ import zoneinfo
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from stacks import cron
@@ -37,9 +37,18 @@ RESERVED_ENV = frozenset(
         "REDIS_URL",
         "APP_NAME",
         "APP_ENV",
+        "REDIS_CA_CERT",
+        "JOB_TIMEOUT_SECONDS",
     }
 )
+# The stack names its own resources `<app>-<word>`; a service or job named like one would collide with it.
+RESERVED_WORKLOAD_NAMES = frozenset(
+    {"load-balancer", "database", "cache", "migrate", "scheduler", "default", "alias", "edge", "http", "https",
+     "redirect", "password", "credentials", "connection", "flow-logs", "private-services", "5xx-rate"}
+)  # fmt: skip
+RESERVED_WORKLOAD_PREFIXES = ("database-", "cache-", "redis-", "private-", "public-", "nat-", "certificate-")
 MAX_SERVICE_NAME = 20
+MAX_SECRET_NAME = 64
 MAX_APP_NAME = 16
 
 
@@ -131,8 +140,8 @@ class Service(Strict):
         for name in env:
             if not ENV_NAME.match(name):
                 raise ModelError(name, "not a valid environment variable name; use letters, digits and '_', not starting with a digit")
-            if name in RESERVED_ENV:
-                raise ModelError(name, f"is set by the stack itself; reserved names: {', '.join(sorted(RESERVED_ENV))}")
+            if name in RESERVED_ENV or name.startswith("BUCKET_"):
+                raise ModelError(name, f"is set by the stack itself; reserved names: {', '.join(sorted(RESERVED_ENV))}, BUCKET_*")
             if SECRET_LOOKING_NAME.search(name):
                 raise ModelError(
                     name,
@@ -374,20 +383,33 @@ class App(Strict):
 
     @field_validator("services", "jobs", "buckets")
     @classmethod
-    def _names(cls, items: dict[str, Any]) -> dict[str, Any]:
+    def _names(cls, items: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
         for name in items:
             try:
                 _dns_name(name, MAX_SERVICE_NAME)
             except ValueError as exc:
                 raise ModelError(name, str(exc)) from None
+            reserved = name in RESERVED_WORKLOAD_NAMES or name.startswith(RESERVED_WORKLOAD_PREFIXES)
+            if info.field_name != "buckets" and reserved:
+                raise ModelError(
+                    name,
+                    f"{name!r} is reserved for the stack's own resources; reserved: {', '.join(sorted(RESERVED_WORKLOAD_NAMES))} "
+                    f"and names starting {', '.join(RESERVED_WORKLOAD_PREFIXES)}",
+                )
         return items
 
     @field_validator("secrets")
     @classmethod
     def _secret_names(cls, items: dict[str, Secret]) -> dict[str, Secret]:
         for name in items:
-            if not ENV_NAME.match(name):
-                raise ModelError(name, "secret names are environment variable names: letters, digits and '_'")
+            if not ENV_NAME.match(name) or len(name) > MAX_SECRET_NAME:
+                raise ModelError(name, f"secret names are environment variable names: 1-{MAX_SECRET_NAME} letters, digits and '_'")
+            if name in RESERVED_ENV or name.startswith("BUCKET_"):
+                raise ModelError(name, f"is set by the stack itself; reserved names: {', '.join(sorted(RESERVED_ENV))}, BUCKET_*")
+            # Cloud secret names are case-insensitive here: `A_B` and `a_b` would be one secret.
+            same = [other for other in items if other != name and other.lower() == name.lower()]
+            if same:
+                raise ModelError(name, f"differs from {same[0]!r} only in case; secret names must differ in more than case")
         return items
 
     @model_validator(mode="after")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from stacks.offline import Rendering
@@ -15,7 +17,7 @@ DATA = {
 }  # fmt: skip
 
 
-def renamed_and_resized(cloud: str) -> dict:
+def renamed_and_resized(cloud: str) -> dict[str, Any]:
     app = stack_app(f"{cloud}-prod")
     app["services"]["backend"] = app["services"].pop("api")
     app["services"]["backend"]["cpu"] = 1 if cloud == "aws" else 2

@@ -58,6 +58,22 @@ REFUSED = {
         app(jobs={"web": NIGHTLY}),
         "jobs.web: the name 'web' is already a service",
     ),
+    "service named like the stack's own resources": (
+        app(services={"load-balancer": MINIMAL["services"]["web"]}),
+        "services.load-balancer: 'load-balancer' is reserved for the stack's own resources",
+    ),
+    "job named with a reserved prefix": (
+        app(jobs={"cache-1": NIGHTLY}),
+        "jobs.cache-1: 'cache-1' is reserved for the stack's own resources",
+    ),
+    "secrets differing only in case": (
+        app(secrets={"A_B": {}, "a_b": {}}),
+        "secrets.A_B: differs from 'a_b' only in case",
+    ),
+    "secret named like the stack's wiring": (
+        app(secrets={"DATABASE_URL": {}}),
+        "secrets.DATABASE_URL: is set by the stack itself",
+    ),
     "two services on one route": (
         with_service("shop", route="/"),
         "services.shop.route: '/' is already served by 'web'; each http service needs its own route",

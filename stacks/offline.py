@@ -40,6 +40,7 @@ class Resource:
     ignore_changes: list[str]
     retain_on_delete: bool
     secret_inputs: set[str] = field(default_factory=set)
+    dependencies: list[str] = field(default_factory=list)
 
     @property
     def parent_name(self) -> str | None:
@@ -285,6 +286,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 ignore_changes=list(request.ignoreChanges),
                 retain_on_delete=bool(request.retainOnDelete),
                 secret_inputs=secret_inputs,
+                dependencies=list(request.dependencies),
             )
         )
         return response

@@ -370,3 +370,27 @@ def test_generated_credentials_are_pulumi_secrets(aws_prod: Rendering) -> None:
     assert "authToken" in aws_prod.one("aws:elasticache/replicationGroup:ReplicationGroup").secret_inputs
     versions = aws_prod.of_type("aws:secretsmanager/secretVersion:SecretVersion")
     assert versions and all("secretString" in v.secret_inputs for v in versions)
+
+
+def test_services_wait_for_their_listener_and_their_permissions(aws_prod: Rendering) -> None:
+    https = aws_prod.one("aws:lb/listener:Listener", "pmis-https")
+    rule = aws_prod.one("aws:lb/listenerRule:ListenerRule", "pmis-api")
+    api = aws_prod.one(SERVICE, "pmis-api")
+    # ECS refuses a target group that no listener attaches to the load balancer yet.
+    assert https.urn in api.dependencies and rule.urn in api.dependencies
+    execution = aws_prod.one("aws:iam/rolePolicy:RolePolicy", "pmis-api-execution")
+    assert execution.urn in api.dependencies, "tasks start only once they may read their secrets"
+    worker = aws_prod.one(SERVICE, "pmis-worker")
+    assert https.urn not in worker.dependencies
+
+
+def test_alarm_topic_is_encrypted_with_a_key_cloudwatch_may_use(aws_prod: Rendering) -> None:
+    topic = aws_prod.one("aws:sns/topic:Topic")
+    assert topic.inputs["kmsMasterKeyId"] == "arn:aws:kms:us-east-1:123456789012:pmis-alarms"
+    key_policy = inputs_json(aws_prod.one("aws:kms/key:Key", "pmis-alarms").inputs["policy"])
+    cloudwatch = [s for s in key_policy["Statement"] if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
+    assert cloudwatch and set(cloudwatch[0]["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+    topic_policy = inputs_json(aws_prod.one("aws:sns/topicPolicy:TopicPolicy").inputs["policy"])
+    (publish,) = topic_policy["Statement"]
+    assert publish["Principal"] == {"Service": "cloudwatch.amazonaws.com"} and publish["Action"] == "sns:Publish"
+    assert publish["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}

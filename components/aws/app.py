@@ -113,7 +113,15 @@ class AwsApp(pulumi.ComponentResource):
             )
             target_group = edge.target_groups.get(svc_name) if edge else None
             service = FargateService(
-                workload, svc, task, cluster, network.private_subnet_ids, groups.workloads[svc_name], target_group, opts=child
+                workload,
+                svc,
+                task,
+                cluster,
+                network.private_subnet_ids,
+                groups.workloads[svc_name],
+                target_group,
+                routing=edge.routing if edge and target_group else [],
+                opts=child,
             )
             service_names[svc_name] = service.service.name
             if target_group is not None:
@@ -146,7 +154,7 @@ class AwsApp(pulumi.ComponentResource):
         if cache is not None and app.cache is not None:
             watched.cache_group_id = cache.group.id
             watched.cache_nodes = 2 if app.cache.high_availability else 1
-        alarms = Alarms(name, app, watched, opts=child)
+        alarms = Alarms(name, app, watched, account_id, opts=child)
 
         migration: dict[str, object] | None = None
         if app.migrate is not None:

@@ -26,6 +26,8 @@ def path_patterns(route: str) -> list[str]:
 class Edge(pulumi.ComponentResource):
     load_balancer: aws.lb.LoadBalancer
     target_groups: dict[str, aws.lb.TargetGroup]
+    # What attaches the target groups to the load balancer; ECS refuses a target group before that.
+    routing: list[pulumi.Resource]
     url: pulumi.Output[str]
 
     def __init__(
@@ -52,7 +54,7 @@ class Edge(pulumi.ComponentResource):
         )
         self.target_groups = {svc_name: self._target_group(name, svc_name, svc, vpc) for svc_name, svc in app.http_services.items()}
         listener = self._listener(name, app)
-        self._routes(name, app, listener)
+        self.routing = [listener, *self._routes(name, app, listener)]
         self._firewall(name)
         self.register_outputs({"dns_name": self.load_balancer.dns_name, "url": self.url})
 
@@ -169,10 +171,10 @@ class Edge(pulumi.ComponentResource):
         )
         return validation.certificate_arn
 
-    def _routes(self, name: str, app: App, listener: aws.lb.Listener) -> None:
+    def _routes(self, name: str, app: App, listener: aws.lb.Listener) -> list[aws.lb.ListenerRule]:
         # Most specific route first; the catch-all `/` is the listener's default action, not a rule.
         ordered = [(n, svc) for n, svc in app.routes_most_specific_first() if svc.effective_route != "/"]
-        for index, (svc_name, svc) in enumerate(ordered, start=1):
+        return [
             aws.lb.ListenerRule(
                 f"{name}-{svc_name}",
                 listener_arn=listener.arn,
@@ -181,6 +183,8 @@ class Edge(pulumi.ComponentResource):
                 actions=[{"type": "forward", "target_group_arn": self.target_groups[svc_name].arn}],
                 opts=pulumi.ResourceOptions(parent=listener),
             )
+            for index, (svc_name, svc) in enumerate(ordered, start=1)
+        ]
 
     def _firewall(self, name: str) -> None:
         rules = [

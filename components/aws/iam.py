@@ -38,19 +38,23 @@ def service_role(
     parent: pulumi.Resource,
     description: str,
     source_account: pulumi.Input[str] | None = None,
-) -> aws.iam.Role:
-    """A role `service` can assume, with `statements` as its only permissions."""
+) -> tuple[aws.iam.Role, list[aws.iam.RolePolicy]]:
+    """A role `service` can assume, with `statements` as its only permissions.
+
+    Returns the policy too: whatever uses the role must wait for it, not just for the role.
+    """
     role = aws.iam.Role(
         name,
         assume_role_policy=trust_policy(service, source_account),
         description=description,
         opts=pulumi.ResourceOptions(parent=parent),
     )
-    if statements:
-        aws.iam.RolePolicy(
-            name,
-            role=role.id,
-            policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements}),
-            opts=pulumi.ResourceOptions(parent=role),
-        )
-    return role
+    if not statements:
+        return role, []
+    policy = aws.iam.RolePolicy(
+        name,
+        role=role.id,
+        policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements}),
+        opts=pulumi.ResourceOptions(parent=role),
+    )
+    return role, [policy]

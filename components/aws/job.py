@@ -36,7 +36,7 @@ class ScheduledJob(pulumi.ComponentResource):
             sqs_managed_sse_enabled=True,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        role = service_role(
+        role, permissions = service_role(
             f"{name}-scheduler",
             "scheduler.amazonaws.com",
             [
@@ -66,6 +66,6 @@ class ScheduledJob(pulumi.ComponentResource):
                 "retry_policy": {"maximum_retry_attempts": job.retries, "maximum_event_age_in_seconds": MAX_EVENT_AGE_SECONDS},
                 "dead_letter_config": {"arn": self.dead_letters.arn},
             },
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[*permissions, *task.permissions]),
         )
         self.register_outputs({"schedule": self.schedule.name})

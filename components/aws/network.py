@@ -106,7 +106,7 @@ class Network(pulumi.ComponentResource):
             retention_in_days=retention_days,
             opts=pulumi.ResourceOptions(parent=self.vpc),
         )
-        role = service_role(
+        role, permissions = service_role(
             f"{name}-flow-logs",
             "vpc-flow-logs.amazonaws.com",
             [
@@ -124,5 +124,5 @@ class Network(pulumi.ComponentResource):
             traffic_type="ALL",
             log_destination=log_group.arn,
             iam_role_arn=role.arn,
-            opts=pulumi.ResourceOptions(parent=self.vpc),
+            opts=pulumi.ResourceOptions(parent=self.vpc, depends_on=permissions),
         )

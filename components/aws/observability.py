@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.stateful import keep
 from stacks.model import App
 
 PERIOD = 60
@@ -32,10 +33,12 @@ class Watched:
 class Alarms(pulumi.ComponentResource):
     topic: aws.sns.Topic
 
-    def __init__(self, name: str, app: App, watched: Watched, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, app: App, watched: Watched, account_id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__("shipyard:aws:Alarms", name, None, opts)
         self._prefix = name
-        self.topic = aws.sns.Topic(name, kms_master_key_id="alias/aws/sns", opts=pulumi.ResourceOptions(parent=self))
+        self.topic = self._encrypted_topic(name, account_id, app.protect)
         if app.alerts.email:
             aws.sns.TopicSubscription(
                 name, topic=self.topic.arn, protocol="email", endpoint=app.alerts.email, opts=pulumi.ResourceOptions(parent=self.topic)
@@ -104,6 +107,49 @@ class Alarms(pulumi.ComponentResource):
                 statistic="Maximum",
             )
         self.register_outputs({"topic": self.topic.arn})
+
+    def _encrypted_topic(self, name: str, account_id: pulumi.Input[str], protect: bool) -> aws.sns.Topic:
+        """A topic CloudWatch can publish to: the AWS-managed SNS key does not let CloudWatch encrypt, so bring our own."""
+        root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
+        only_this_account = {"StringEquals": {"aws:SourceAccount": account_id}}
+        key_policy = {
+            "Version": "2012-10-17",
+            "Statement": [
+                # The account administers the key through IAM, as with the default key policy.
+                {"Sid": "AccountAdministers", "Effect": "Allow", "Principal": {"AWS": root}, "Action": "kms:*", "Resource": "*"},
+                {
+                    "Sid": "CloudWatchEncryptsAlarms",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    "Resource": "*",
+                    "Condition": only_this_account,
+                },
+            ],
+        }
+        key = aws.kms.Key(
+            f"{name}-alarms",
+            description=f"{name}: alarm notifications",
+            enable_key_rotation=True,
+            policy=pulumi.Output.json_dumps(key_policy),
+            opts=keep(self, protect),
+        )
+        topic = aws.sns.Topic(name, kms_master_key_id=key.arn, opts=pulumi.ResourceOptions(parent=self))
+        publish = {
+            "Sid": "CloudWatchPublishes",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": "sns:Publish",
+            "Resource": topic.arn,
+            "Condition": only_this_account,
+        }
+        aws.sns.TopicPolicy(
+            name,
+            arn=topic.arn,
+            policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": [publish]}),
+            opts=pulumi.ResourceOptions(parent=topic),
+        )
+        return topic
 
     def _alarm(
         self,

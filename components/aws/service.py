@@ -23,6 +23,7 @@ class FargateService(pulumi.ComponentResource):
         subnet_ids: list[pulumi.Output[str]],
         security_group: aws.ec2.SecurityGroup,
         target_group: aws.lb.TargetGroup | None,
+        routing: list[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("shipyard:aws:FargateService", name, None, opts)
@@ -48,7 +49,8 @@ class FargateService(pulumi.ComponentResource):
             enable_ecs_managed_tags=True,
             wait_for_steady_state=False,
             # Autoscaling owns the running count after the first deploy.
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCount"]),
+            # ECS refuses a target group until a listener attaches it to the load balancer.
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCount"], depends_on=[*routing, *task.permissions]),
         )
         if scaling.max > scaling.min:
             self._autoscaling(name, cluster, scaling.min, scaling.max, scaling.cpu_target)

@@ -72,7 +72,9 @@ class FargateTask(pulumi.ComponentResource):
                     StringEquals={"kms:ViaService": pulumi.Output.concat("secretsmanager.", region, ".amazonaws.com")},
                 )
             )
-        self.execution_role = service_role(f"{name}-execution", "ecs-tasks.amazonaws.com", execution, self, f"{name}: start the task")
+        self.execution_role, execution_policy = service_role(
+            f"{name}-execution", "ecs-tasks.amazonaws.com", execution, self, f"{name}: start the task"
+        )
 
         # Task role: what the application itself may do.
         task: list[dict[str, object]] = []
@@ -89,7 +91,9 @@ class FargateTask(pulumi.ComponentResource):
                         StringEquals={"kms:ViaService": pulumi.Output.concat("s3.", region, ".amazonaws.com")},
                     )
                 )
-        self.task_role = service_role(f"{name}-task", "ecs-tasks.amazonaws.com", task, self, f"{name}: the application's own permissions")
+        self.task_role, task_policy = service_role(
+            f"{name}-task", "ecs-tasks.amazonaws.com", task, self, f"{name}: the application's own permissions"
+        )
 
         definition = {
             "name": "app",
@@ -120,4 +124,6 @@ class FargateTask(pulumi.ComponentResource):
             container_definitions=pulumi.Output.json_dumps([{k: v for k, v in definition.items() if v is not None}]),
             opts=pulumi.ResourceOptions(parent=self),
         )
+        # Tasks started before these exist cannot read their secrets or pull their image.
+        self.permissions: list[pulumi.Resource] = [*execution_policy, *task_policy]
         self.register_outputs({"arn": self.definition.arn})

@@ -251,6 +251,21 @@ _CALLS: dict[str, Any] = {
         "projectId": a.get("projectId", "project"),
         "id": "project",
     },
+    "gcp:dns/getManagedZones:getManagedZones": lambda a: {
+        "managedZones": [
+            {
+                "dnsName": "example.com.",
+                "name": "example-com",
+                "visibility": "public",
+                "id": "example-com",
+                "managedZoneId": "1",
+                "nameServers": [],
+                "description": "",
+                "project": "project",
+            }
+        ],
+        "id": "zones",
+    },
     "gcp:organizations/getClientConfig:getClientConfig": lambda a: {"accessToken": "mock-token", "project": "project", "id": "client"},
 }
 

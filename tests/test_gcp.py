@@ -245,3 +245,30 @@ def test_without_a_domain_services_are_public_on_run_app_with_a_warning() -> Non
     assert {s.inputs["ingress"] for s in rendering.of_type(RUN_SERVICE)} == {"INGRESS_TRAFFIC_ALL"}
     assert rendering.outputs["url"].endswith(".run.app")
     assert any("no domain is set" in w for w in rendering.warnings)
+
+
+def test_workloads_wait_for_their_secret_and_bucket_grants(gcp_prod: Rendering) -> None:
+    api = gcp_prod.one(RUN_SERVICE, "pmis-api")
+    reads = [b for b in gcp_prod.of_type("gcp:secretmanager/secretIamMember:SecretIamMember") if b.name.startswith("pmis-api-reads-")]
+    assert reads and all(b.urn in api.dependencies for b in reads)
+    job = gcp_prod.one("gcp:cloudrunv2/job:Job", "pmis-check-overdue-tasks")
+    job_reads = [b for b in gcp_prod.of_type("gcp:secretmanager/secretIamMember:SecretIamMember") if b.name.startswith("pmis-check")]
+    assert job_reads and all(b.urn in job.dependencies for b in job_reads)
+
+
+def test_dns_zone_given_by_domain_name_is_resolved_to_the_managed_zone(gcp_prod: Rendering) -> None:
+    # The stack says `zone: example.com`; Cloud DNS records name the managed zone (`example-com` in the mock project).
+    assert gcp_prod.one("gcp:dns/recordSet:RecordSet").inputs["managedZone"] == "example-com"
+
+
+def test_scheduler_retries_are_capped_at_cloud_schedulers_limit() -> None:
+    app = stack_app("gcp-prod")
+    app["jobs"]["check-overdue-tasks"]["retries"] = 8
+    rendering = render_app(app)
+    assert rendering.one("gcp:cloudscheduler/job:Job").inputs["retryConfig"]["retryCount"] == 5
+    job = rendering.one("gcp:cloudrunv2/job:Job", "pmis-check-overdue-tasks").inputs
+    assert job["template"]["template"]["maxRetries"] == 8
+
+
+def test_a_public_service_without_a_reachable_health_path_is_reported(gcp_prod: Rendering) -> None:
+    assert any("services.api: no uptime check" in w for w in gcp_prod.warnings)

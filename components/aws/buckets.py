@@ -18,7 +18,7 @@ class Buckets(pulumi.ComponentResource):
         self.register_outputs({n: b.bucket for n, b in self.buckets.items()})
 
     def _bucket(self, name: str, app: App, spec: Bucket, key_arn: pulumi.Input[str]) -> aws.s3.Bucket:
-        bucket = aws.s3.Bucket(name, bucket_prefix=f"{name}-", force_destroy=False, opts=keep(self, app.protect))
+        bucket = aws.s3.Bucket(name, force_destroy=False, opts=keep(self, app.protect))
         child = pulumi.ResourceOptions(parent=bucket)
         aws.s3.BucketOwnershipControls(name, bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}, opts=child)
         aws.s3.BucketPublicAccessBlock(

@@ -9,7 +9,8 @@ from stacks.model import App
 
 
 def required_apis(app: App) -> list[str]:
-    apis = ["run", "compute", "iam", "secretmanager", "artifactregistry", "logging", "monitoring"]
+    # cloudresourcemanager: project-level IAM bindings go through it.
+    apis = ["run", "compute", "iam", "cloudresourcemanager", "secretmanager", "artifactregistry", "logging", "monitoring"]
     if app.database is not None or (app.cache is not None and app.cache.managed):
         apis.append("servicenetworking")
     if app.database is not None:

@@ -88,6 +88,7 @@ class Database(pulumi.ComponentResource):
                 deletion_protection=db.deletion_protection,
                 settings={
                     "tier": tier,
+                    "edition": "ENTERPRISE",
                     "availability_type": "ZONAL",
                     "disk_type": "PD_SSD",
                     "disk_autoresize": True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_gcp as gcp
 
@@ -108,7 +110,7 @@ class Edge(pulumi.ComponentResource):
         if app.domain.zone:
             gcp.dns.RecordSet(
                 name,
-                managed_zone=app.domain.zone,
+                managed_zone=self._managed_zone(app.domain.zone),
                 name=f"{app.domain.name}.",
                 type="A",
                 ttl=300,
@@ -123,6 +125,20 @@ class Edge(pulumi.ComponentResource):
             )
         self.url = pulumi.Output.from_input(f"https://{app.domain.name}")
         self.register_outputs({"address": self.address.address, "url": self.url})
+
+    def _managed_zone(self, zone: str) -> pulumi.Input[str]:
+        """`domain.zone` is a managed zone's name (no dots) or its DNS name (`example.com`), looked up here."""
+        if "." not in zone:
+            return zone
+        wanted = f"{zone.rstrip('.')}."
+
+        def pick(zones: list[Any]) -> str:
+            names = [z.name for z in zones if z.dns_name == wanted and z.visibility == "public"]
+            if not names:
+                raise ValueError(f"domain.zone: no public Cloud DNS managed zone for {wanted} in this project")
+            return str(names[0])
+
+        return gcp.dns.get_managed_zones_output(opts=pulumi.InvokeOptions(parent=self)).managed_zones.apply(pick)
 
     def _armor(self, name: str) -> gcp.compute.SecurityPolicy:
         rules: list[dict[str, object]] = [

@@ -30,35 +30,43 @@ class WorkloadIdentity(pulumi.ComponentResource):
         )
         self.email = self.account.email
         self.member = pulumi.Output.concat("serviceAccount:", self.account.email)
+        # Cloud Run checks at deploy time that the account may read its secrets: workloads wait for these.
+        self.grants: list[pulumi.Resource] = []
         roles = list(TELEMETRY_ROLES)
         if uses_database:
             # Cloud SQL grants connect rights per project only.
             roles.append("roles/cloudsql.client")
         for role in roles:
-            gcp.projects.IAMMember(
-                f"{name}-{role.split('/')[1].replace('.', '-').lower()}",
-                project=project,
-                role=role,
-                member=self.member,
-                opts=pulumi.ResourceOptions(parent=self.account),
+            self.grants.append(
+                gcp.projects.IAMMember(
+                    f"{name}-{role.split('/')[1].replace('.', '-').lower()}",
+                    project=project,
+                    role=role,
+                    member=self.member,
+                    opts=pulumi.ResourceOptions(parent=self.account),
+                )
             )
         self.register_outputs({"email": self.email})
 
     def read_secret(self, name: str, secret: gcp.secretmanager.Secret) -> None:
         """Bind secretAccessor on this one secret, not on the project."""
-        gcp.secretmanager.SecretIamMember(
-            f"{self._prefix}-reads-{name}",
-            secret_id=secret.id,
-            role="roles/secretmanager.secretAccessor",
-            member=self.member,
-            opts=pulumi.ResourceOptions(parent=self.account),
+        self.grants.append(
+            gcp.secretmanager.SecretIamMember(
+                f"{self._prefix}-reads-{name}",
+                secret_id=secret.id,
+                role="roles/secretmanager.secretAccessor",
+                member=self.member,
+                opts=pulumi.ResourceOptions(parent=self.account),
+            )
         )
 
     def use_bucket(self, name: str, bucket: gcp.storage.Bucket) -> None:
-        gcp.storage.BucketIAMMember(
-            f"{self._prefix}-uses-{name}",
-            bucket=bucket.name,
-            role="roles/storage.objectUser",
-            member=self.member,
-            opts=pulumi.ResourceOptions(parent=self.account),
+        self.grants.append(
+            gcp.storage.BucketIAMMember(
+                f"{self._prefix}-uses-{name}",
+                bucket=bucket.name,
+                role="roles/storage.objectUser",
+                member=self.member,
+                opts=pulumi.ResourceOptions(parent=self.account),
+            )
         )

@@ -45,7 +45,7 @@ def cloud_run_job(
                 "containers": [container],
             },
         },
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=identity.grants),
     )
 
 
@@ -82,7 +82,12 @@ class ScheduledJob(pulumi.ComponentResource):
             schedule=job.schedule,
             time_zone=job.time_zone,
             attempt_deadline="180s",
-            retry_config={"retry_count": job.retries, "min_backoff_duration": "60s", "max_backoff_duration": "180s", "max_doublings": 1},
+            retry_config={  # Cloud Scheduler retries the trigger at most 5 times; the job's own max_retries carries the model's count.
+                "retry_count": min(job.retries, 5),
+                "min_backoff_duration": "60s",
+                "max_backoff_duration": "180s",
+                "max_doublings": 1,
+            },
             http_target={
                 "http_method": "POST",
                 "uri": run_uri(project, region, self.job.name),

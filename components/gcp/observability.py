@@ -29,6 +29,13 @@ class Monitoring(pulumi.ComponentResource):
         for svc_name, service in services.items():
             svc = app.services[svc_name]
             check = self._uptime_target(app, svc_name, service)
+            if check is None and svc.is_public:
+                pulumi.log.warn(
+                    f"services.{svc_name}: no uptime check: its health path {svc.effective_health_path} is not under its route "
+                    f"{svc.effective_route}, so the load balancer does not send it there. Serve health under the route "
+                    f"(e.g. healthPath: {svc.effective_route}/health) to have it probed.",
+                    resource=self,
+                )
             if check is not None and svc.is_public:
                 host, path = check
                 gcp.monitoring.UptimeCheckConfig(

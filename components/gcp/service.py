@@ -53,7 +53,7 @@ class HttpService(pulumi.ComponentResource):
                 "vpc_access": vpc_access,
                 "containers": [spec],
             },
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=identity.grants),
         )
         if svc.is_public:
             # Public services answer unauthenticated requests (through the load balancer when there is one).
@@ -96,6 +96,6 @@ class WorkerPool(pulumi.ComponentResource):
                 "vpc_access": vpc_access,
                 "containers": [container],
             },
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=identity.grants),
         )
         self.register_outputs({"name": self.pool.name})

@@ -117,6 +117,11 @@ class Service(Strict):
     database: bool = False
     cache: bool = False
     buckets: list[str] = []
+    user: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$",
+        description="Run as this non-root user (`uid`, `uid:gid` or a name the image defines); default: the image's USER",
+    )
     # http only
     port: int | None = Field(default=None, ge=1, le=65535)
     route: str | None = None
@@ -132,6 +137,13 @@ class Service(Strict):
         # Any whitespace or control character, not just ' ': a newline or NUL would reach the load balancer rule.
         if value is not None and (not value.startswith("/") or "*" in value or any(c.isspace() or not c.isprintable() for c in value)):
             raise ValueError(f"{value!r} must be an absolute URL path such as '/api' (no spaces, control characters or wildcards)")
+        return value
+
+    @field_validator("user")
+    @classmethod
+    def _not_root(cls, value: str | None) -> str | None:
+        if value is not None and value.split(":")[0] in ("0", "root"):
+            raise ValueError("containers do not run as root; give a non-root user such as '1000' or '1000:1000'")
         return value
 
     @field_validator("env")

@@ -394,3 +394,31 @@ def test_alarm_topic_is_encrypted_with_a_key_cloudwatch_may_use(aws_prod: Render
     (publish,) = topic_policy["Statement"]
     assert publish["Principal"] == {"Service": "cloudwatch.amazonaws.com"} and publish["Action"] == "sns:Publish"
     assert publish["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+
+
+def test_containers_run_as_the_configured_non_root_user(aws_prod: Rendering) -> None:
+    assert container(aws_prod.one(TASK, "pmis-api"))["user"] == "1000:1000"
+    assert container(aws_prod.one(TASK, "pmis-check-overdue-tasks"))["user"] == "1000:1000", "jobs run as their service's user"
+    assert "user" not in container(aws_prod.one(TASK, "pmis-web")), "web keeps its image's USER"
+
+
+def test_cluster_has_container_insights(aws_prod: Rendering) -> None:
+    settings = aws_prod.one("aws:ecs/cluster:Cluster").inputs["settings"]
+    assert {"name": "containerInsights", "value": "enhanced"} in settings
+
+
+def test_arm64_and_three_zones_come_from_config() -> None:
+    app = stack_app("aws-prod")
+    app["aws"].update({"architecture": "arm64", "availabilityZones": 3})
+    rendering = render_app(app)
+    assert rendering.one(TASK, "pmis-api").inputs["runtimePlatform"]["cpuArchitecture"] == "ARM64"
+    zones = {s.inputs["availabilityZone"] for s in rendering.of_type("aws:ec2/subnet:Subnet")}
+    assert zones == {"us-east-1a", "us-east-1b", "us-east-1c"}
+    assert len(rendering.of_type("aws:ec2/natGateway:NatGateway")) == 3
+
+
+def test_task_roles_reach_only_the_buckets_their_service_names(aws_prod: Rendering) -> None:
+    api = inputs_json(aws_prod.one("aws:iam/rolePolicy:RolePolicy", "pmis-api-task").inputs["policy"])
+    objects = [s for s in api["Statement"] if "s3:PutObject" in s["Action"]]
+    assert objects[0]["Resource"] == ["arn:aws:s3:us-east-1:123456789012:pmis-uploads/*"]
+    assert not any(r.name == "pmis-web-task" for r in aws_prod.of_type("aws:iam/rolePolicy:RolePolicy")), "web has no permissions"

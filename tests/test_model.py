@@ -74,6 +74,18 @@ REFUSED = {
         app(secrets={"DATABASE_URL": {}}),
         "secrets.DATABASE_URL: is set by the stack itself",
     ),
+    "root user": (
+        with_service(user="0:0"),
+        "services.web.user: containers do not run as root",
+    ),
+    "user override on Cloud Run": (
+        app(
+            cloud="gcp",
+            gcp={"project": "my-project-1"},
+            services={"web": {"kind": "http", "image": "ghcr.io/example/web:1.0.0", "port": 8080, "cpu": 1, "user": "1000"}},
+        ),
+        "services.web.user: Cloud Run runs the image's own USER",
+    ),
     "two services on one route": (
         with_service("shop", route="/"),
         "services.shop.route: '/' is already served by 'web'; each http service needs its own route",
@@ -280,3 +292,21 @@ def test_a_singleton_worker_runs_exactly_one_instance() -> None:
     assert "services.beat.scaling: a singleton worker runs exactly one instance" in config_error(
         app(services={"beat": {"kind": "worker", "image": "x:1", "singleton": True, "scaling": {"min": 1, "max": 3}}})
     )
+
+
+@pytest.mark.parametrize(
+    ("cron", "eventbridge"),
+    [
+        ("0 0 * * *", "cron(0 0 * * ? *)"),
+        ("0 9 * * 1-5", "cron(0 9 ? * 2-6 *)"),
+        ("0 0 * * 5-7", "cron(0 0 ? * 6-7,1 *)"),
+        ("0 0 * * 0,6", "cron(0 0 ? * 1,7 *)"),
+        ("0 0 * * MON", "cron(0 0 ? * MON *)"),
+        ("*/15 */2 * * *", "cron(0/15 0/2 * * ? *)"),
+        ("30 4 1 * *", "cron(30 4 1 * ? *)"),
+    ],
+)
+def test_cron_becomes_eventbridge_six_field_form(cron: str, eventbridge: str) -> None:
+    from components.aws.schedule import to_eventbridge
+
+    assert to_eventbridge(cron) == eventbridge

@@ -105,7 +105,7 @@ class AwsApp(pulumi.ComponentResource):
             workload = f"{name}-{svc_name}"
             task = FargateTask(
                 workload,
-                Container(registry.images[svc_name], svc.command, svc.args, svc.cpu, svc.memory, svc.port),
+                Container(registry.images[svc_name], svc.command, svc.args, svc.cpu, svc.memory, svc.port, svc.user),
                 wiring(svc_name, svc),
                 settings.architecture,
                 settings.log_retention_days,
@@ -135,7 +135,7 @@ class AwsApp(pulumi.ComponentResource):
             job_wiring.env["JOB_TIMEOUT_SECONDS"] = str(job.timeout_seconds)
             task = FargateTask(
                 workload,
-                Container(registry.images[job.service], job.command, None, job.cpu, job.memory),
+                Container(registry.images[job.service], job.command, None, job.cpu, job.memory, user=svc.user),
                 job_wiring,
                 settings.architecture,
                 settings.log_retention_days,
@@ -162,7 +162,14 @@ class AwsApp(pulumi.ComponentResource):
             # A one-off task with the service's image and access; the deploy runs it before services roll.
             migrate_task = FargateTask(
                 f"{name}-migrate",
-                Container(registry.images[release.service], release.command, None, release.cpu, release.memory),
+                Container(
+                    registry.images[release.service],
+                    release.command,
+                    None,
+                    release.cpu,
+                    release.memory,
+                    user=app.services[release.service].user,
+                ),
                 wiring(release.service, app.services[release.service]),
                 settings.architecture,
                 settings.log_retention_days,

@@ -35,6 +35,7 @@ class Container:
     cpu: float
     memory: int
     port: int | None = None
+    user: str | None = None
 
 
 class FargateTask(pulumi.ComponentResource):
@@ -100,6 +101,8 @@ class FargateTask(pulumi.ComponentResource):
             "image": container.image,
             "essential": True,
             "privileged": False,
+            # None keeps the image's own USER; the model refuses root.
+            "user": container.user,
             # The model's command and args replace the image's CMD (its ENTRYPOINT, if any, still runs).
             "command": [*(container.command or []), *(container.args or [])] or None,
             "portMappings": [{"containerPort": container.port, "protocol": "tcp"}] if container.port else [],

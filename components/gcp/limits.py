@@ -40,6 +40,11 @@ def validate(app: App) -> None:
     problems: list[str] = []
     for name, svc in app.services.items():
         problems += _check(f"services.{name}", svc.cpu, svc.memory)
+        if svc.user is not None:
+            problems.append(
+                f"services.{name}.user: Cloud Run runs the image's own USER and cannot override it; "
+                "set USER in the Dockerfile and remove `user`"
+            )
     for name, job in app.jobs.items():
         problems += _check(f"jobs.{name}", job.cpu, job.memory)
     if problems:

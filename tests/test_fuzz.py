@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from stacks.config import PROJECT, ConfigError, Stack, load, top_level_keys
-from stacks.model import RESERVED_ENV, SECRET_LOOKING_NAME, App
+from stacks.model import RESERVED_ENV, RESERVED_WORKLOAD_NAMES, RESERVED_WORKLOAD_PREFIXES, SECRET_LOOKING_NAME, App
 from stacks.offline import Resource
 from tests.harness import render_app
 
@@ -613,7 +613,9 @@ def names(alphabet: str, first: str, max_size: int) -> st.SearchStrategy[str]:
 
 
 DNS_NAMES = names("abcdefghijklmnopqrstuvwxyz0123456789-", "abcdefghijklmnopqrstuvwxyz", 20).filter(lambda n: not n.endswith("-"))
-# Upper case only: the AWS renderer folds secret names to lower case in resource names, so `A` and `a` would collide.
+# Services and jobs may not take the names the stack gives its own resources.
+WORKLOAD_NAMES = DNS_NAMES.filter(lambda n: n not in RESERVED_WORKLOAD_NAMES and not n.startswith(RESERVED_WORKLOAD_PREFIXES))
+# Upper case only: names differing only in case are refused (cloud secret names fold case).
 ENV_NAMES = names("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_", "ABCDEFGHIJKLMNOPQRSTUVWXYZ_", 16).filter(
     lambda n: n not in RESERVED_ENV and not SECRET_LOOKING_NAME.search(n)
 )
@@ -656,7 +658,7 @@ def valid_apps(draw: st.DrawFn, cloud: str) -> dict[str, Any]:
     app["secrets"] = {s: {"generate": True} for s in secrets}
 
     count = draw(st.integers(1, 5))
-    service_names = draw(st.lists(DNS_NAMES, min_size=count, max_size=count, unique=True))
+    service_names = draw(st.lists(WORKLOAD_NAMES, min_size=count, max_size=count, unique=True))
     kinds = draw(st.lists(st.sampled_from(["http", "worker"]), min_size=count, max_size=count))
     routes = iter(draw(st.permutations(["/", *(f"/{n}" for n in service_names[1:])])))
     app["services"] = {}
@@ -676,7 +678,7 @@ def valid_apps(draw: st.DrawFn, cloud: str) -> dict[str, Any]:
         svc["secrets"] = [s for s in (draw(st.lists(st.sampled_from(secrets), unique=True)) if secrets else []) if s not in svc["env"]]
         app["services"][name] = svc
 
-    job_names = draw(st.lists(DNS_NAMES.filter(lambda n: n not in app["services"]), max_size=2, unique=True))
+    job_names = draw(st.lists(WORKLOAD_NAMES.filter(lambda n: n not in app["services"]), max_size=2, unique=True))
     app["jobs"] = {
         job: {
             "schedule": draw(cron()),
@@ -722,4 +724,13 @@ def test_valid_gcp_apps_load_and_pass_the_cloud_run_limits(app: dict[str, Any], 
 @given(app=valid_apps("aws"))
 def test_valid_aws_apps_render_without_duplicate_urns(app: dict[str, Any]) -> None:
     rendering = render_app(app)  # checks for duplicate URNs itself
-    assert rendering.of_type("aws:ecs/service:Service")
+    assert len(rendering.of_type("aws:ecs/service:Service")) == len(app["services"])
+    assert len(rendering.of_type("aws:scheduler/schedule:Schedule")) == len(app["jobs"])
+
+
+@settings(FUZZ, max_examples=6)
+@given(app=valid_apps("gcp"))
+def test_valid_gcp_apps_render_without_duplicate_urns(app: dict[str, Any]) -> None:
+    rendering = render_app(app)  # checks for duplicate URNs itself
+    services = rendering.of_type("gcp:cloudrunv2/service:Service") + rendering.of_type("gcp:cloudrunv2/workerPool:WorkerPool")
+    assert len(services) == len(app["services"])

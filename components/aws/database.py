@@ -7,8 +7,9 @@ import json
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.secrets import credentials_secret, generated_password
+from components.aws.secrets import credentials_secret
 from components.aws.security import admit_clients
+from components.passwords import generated_password
 from components.stateful import keep
 from stacks.model import App
 

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_random as random
 
+from components.passwords import generated_password
 from components.stateful import keep
 from stacks.model import App
 
@@ -67,11 +67,6 @@ def _value(
         resource=secret,
     )
     return None
-
-
-def generated_password(name: str, parent: pulumi.Resource, length: int = 40) -> random.RandomPassword:
-    """A password made by the stack, kept as a Pulumi secret; no characters that break URLs."""
-    return random.RandomPassword(name, length=length, special=False, opts=pulumi.ResourceOptions(parent=parent))
 
 
 def credentials_secret(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.secrets import SecretRef, generated_password, store_secret
+from components.gcp.secrets import SecretRef, store_secret
+from components.passwords import generated_password
 from components.stateful import keep
 from stacks.model import App
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
-import pulumi_random as random
 
 from components.gcp.naming import short_id
+from components.passwords import generated_password
 from components.stateful import keep
 from stacks.model import App
 
@@ -35,11 +35,6 @@ def store_secret(name: str, value: pulumi.Input[str] | None, protect: bool, pare
         return SecretRef(secret, "latest")
     version = gcp.secretmanager.SecretVersion(name, secret=secret.id, secret_data=value, opts=pulumi.ResourceOptions(parent=secret))
     return SecretRef(secret, version.version)
-
-
-def generated_password(name: str, parent: pulumi.Resource, length: int = 40) -> random.RandomPassword:
-    """A password made by the stack, kept as a Pulumi secret; no characters that break URLs."""
-    return random.RandomPassword(name, length=length, special=False, opts=pulumi.ResourceOptions(parent=parent))
 
 
 class AppSecrets(pulumi.ComponentResource):

@@ -17,16 +17,22 @@ from stacks.config import ConfigError
 from stacks.offline import Rendering, StackFileError, committed_stacks, render
 
 WORKLOAD_TYPES = {
-    "aws:ecs/service:Service": ("desiredCount", "launchType"),
+    "aws:ecs/service:Service": ("desiredCount", "launchType", "deploymentMinimumHealthyPercent", "deploymentMaximumPercent"),
     "aws:ecs/taskDefinition:TaskDefinition": ("cpu", "memory"),
     "aws:scheduler/schedule:Schedule": ("scheduleExpression", "scheduleExpressionTimezone"),
     "aws:rds/instance:Instance": ("engine", "engineVersion", "instanceClass", "multiAz"),
     "aws:elasticache/replicationGroup:ReplicationGroup": ("engine", "nodeType", "numCacheClusters"),
-    "gcp:cloudrunv2/service:Service": ("location", "ingress"),
-    "gcp:cloudrunv2/workerPool:WorkerPool": ("location",),
-    "gcp:cloudrunv2/job:Job": ("location",),
+    "aws:appautoscaling/target:Target": ("minCapacity", "maxCapacity"),
+    "gcp:cloudrunv2/service:Service": (
+        "template.containers.0.resources.limits",
+        "template.scaling.minInstanceCount",
+        "template.scaling.maxInstanceCount",
+        "ingress",
+    ),
+    "gcp:cloudrunv2/workerPool:WorkerPool": ("template.containers.0.resources.limits", "scaling.manualInstanceCount"),
+    "gcp:cloudrunv2/job:Job": ("template.template.containers.0.resources.limits", "template.template.maxRetries"),
     "gcp:cloudscheduler/job:Job": ("schedule", "timeZone"),
-    "gcp:sql/databaseInstance:DatabaseInstance": ("databaseVersion",),
+    "gcp:sql/databaseInstance:DatabaseInstance": ("databaseVersion", "settings.tier", "settings.availabilityType"),
     "gcp:redis/instance:Instance": ("tier", "memorySizeGb", "redisVersion"),
 }
 
@@ -49,8 +55,29 @@ def workloads(rendering: Rendering) -> list[dict[str, Any]]:
     for r in rendering.resources:
         keys = WORKLOAD_TYPES.get(r.type)
         if keys:
-            rows.append({"type": r.type, "name": r.name, **{k: r.inputs.get(k) for k in keys}})
+            rows.append({"type": r.type, "name": r.name, **{k.split(".")[-1]: _whole(_dig(r.inputs, k)) for k in keys}})
     return rows
+
+
+def _whole(value: Any) -> Any:
+    # The engine's wire format carries every number as a float; 2.0 instances reads better as 2.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _whole(v) for k, v in value.items()}
+    return value
+
+
+def _dig(value: Any, dotted: str) -> Any:
+    """`template.containers.0.image` in nested inputs; None where the path stops."""
+    for part in dotted.split("."):
+        if isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        elif isinstance(value, dict):
+            value = value.get(part)
+        else:
+            return None
+    return value
 
 
 def tree(rendering: Rendering) -> list[str]:

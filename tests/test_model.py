@@ -86,6 +86,15 @@ REFUSED = {
         ),
         "services.web.user: Cloud Run runs the image's own USER",
     ),
+    "release step too small for Cloud Run": (
+        app(
+            cloud="gcp",
+            gcp={"project": "my-project-1"},
+            migrate={"service": "web", "command": ["migrate"]},
+            services={"web": {"kind": "http", "image": "ghcr.io/example/web:1.0.0", "port": 8080, "cpu": 1}},
+        ),
+        "migrate.cpu: 0.5 vCPU is not available with the gen2 execution environment",
+    ),
     "two services on one route": (
         with_service("shop", route="/"),
         "services.shop.route: '/' is already served by 'web'; each http service needs its own route",

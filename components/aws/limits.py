@@ -45,6 +45,8 @@ def validate(app: App) -> None:
     problems = [_check_size(f"services.{name}", svc.cpu, svc.memory) for name, svc in app.services.items()] + [
         _check_size(f"jobs.{name}", job.cpu, job.memory) for name, job in app.jobs.items()
     ]
+    if app.migrate is not None:
+        problems.append(_check_size("migrate", app.migrate.cpu, app.migrate.memory))
     assert app.aws is not None
     prefix = ipaddress.ip_network(app.aws.vpc_cidr).prefixlen
     if not 16 <= prefix <= 24:

@@ -47,5 +47,7 @@ def validate(app: App) -> None:
             )
     for name, job in app.jobs.items():
         problems += _check(f"jobs.{name}", job.cpu, job.memory)
+    if app.migrate is not None:
+        problems += _check("migrate", app.migrate.cpu, app.migrate.memory)
     if problems:
         raise ConfigError(problems)

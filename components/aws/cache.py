@@ -10,7 +10,7 @@ import pulumi_aws as aws
 from components.aws.secrets import credentials_secret
 from components.aws.security import admit_clients
 from components.passwords import generated_password
-from components.stateful import keep
+from components.stateful import final_snapshot_name, keep
 from stacks.model import App
 
 PORT = 6379
@@ -75,7 +75,7 @@ class Cache(pulumi.ComponentResource):
             maintenance_window="sun:05:30-sun:06:30",
             auto_minor_version_upgrade=True,
             apply_immediately=False,
-            final_snapshot_identifier=f"{app.name}-cache-final",
+            final_snapshot_identifier=final_snapshot_name(app.name, "cache"),
             opts=keep(self, app.protect),
         )
         document = pulumi.Output.all(self.group.primary_endpoint_address, token.result).apply(

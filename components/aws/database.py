@@ -10,7 +10,7 @@ import pulumi_aws as aws
 from components.aws.secrets import credentials_secret
 from components.aws.security import admit_clients
 from components.passwords import generated_password
-from components.stateful import keep
+from components.stateful import final_snapshot_name, keep
 from stacks.model import App
 
 PORT = 5432
@@ -79,7 +79,7 @@ class Database(pulumi.ComponentResource):
             copy_tags_to_snapshot=True,
             deletion_protection=db.deletion_protection,
             skip_final_snapshot=False,
-            final_snapshot_identifier=f"{app.name}-final",
+            final_snapshot_identifier=final_snapshot_name(app.name, "database"),
             performance_insights_enabled=True,
             performance_insights_kms_key_id=key_arn,
             enabled_cloudwatch_logs_exports=["postgresql", "upgrade"],

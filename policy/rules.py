@@ -16,6 +16,17 @@ from typing import Any
 
 Violations = Iterator[tuple[str, str]]
 
+
+class _Unknown:
+    """A value the engine does not know yet (during a preview). Present, so "is it set?" checks pass;
+    never equal to anything, so "is it exactly X?" checks fail closed; checked again at `up`, once known."""
+
+    def __repr__(self) -> str:
+        return "<unknown>"
+
+
+UNKNOWN = _Unknown()
+
 ANYWHERE = {"0.0.0.0/0", "::/0"}
 WEB_PORTS = {80, 443}
 SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)", re.I)
@@ -63,7 +74,7 @@ class StackView:
         return [s for s in self.of_type(type_) if target.urn in s.links.get(prop, ())]
 
 
-def _get(props: Mapping[str, Any], *path: str) -> Any:
+def _get(props: Any, *path: str) -> Any:
     value: Any = props
     for key in path:
         if not isinstance(value, Mapping):
@@ -73,23 +84,37 @@ def _get(props: Mapping[str, Any], *path: str) -> Any:
 
 
 def _as_list(value: Any) -> list[Any]:
-    if value is None:
+    if value is None or value is UNKNOWN:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def _dicts(value: Any) -> list[Mapping[str, Any]]:
+    return [item for item in _as_list(value) if isinstance(item, Mapping)]
+
+
+def _number(value: Any, default: float = 0) -> float:
+    """A number, or `default` when absent; an unknown number counts as meeting the bar (it is checked at `up`)."""
+    if value is UNKNOWN:
+        return float("inf")
+    try:
+        return float(value) if value is not None else default
+    except (TypeError, ValueError):
+        return default
 
 
 def _containers(subject: Subject) -> list[dict[str, Any]]:
     """Container specs of an ECS task definition or a Cloud Run service, job or worker pool."""
     if subject.type == "aws:ecs/taskDefinition:TaskDefinition":
         definitions = subject.props.get("containerDefinitions")
-        if isinstance(definitions, str):  # unknown during a preview is left alone
-            parsed: list[dict[str, Any]] = json.loads(definitions)
-            return parsed
+        # During a preview the definitions often wait on an image digest or an ARN; they are checked at `up`.
+        if isinstance(definitions, str):
+            return [d for d in json.loads(definitions) if isinstance(d, dict)]
         return []
     if subject.type == "gcp:cloudrunv2/job:Job":
-        return _as_list(_get(subject.props, "template", "template", "containers"))
+        return [dict(c) for c in _dicts(_get(subject.props, "template", "template", "containers"))]
     if subject.type in CLOUD_RUN_TYPES:
-        return _as_list(_get(subject.props, "template", "containers"))
+        return [dict(c) for c in _dicts(_get(subject.props, "template", "containers"))]
     return []
 
 
@@ -105,7 +130,7 @@ def data_stores_private(stack: StackView) -> Violations:
         ip = _get(sql.props, "settings", "ipConfiguration") or {}
         if ip.get("ipv4Enabled") is not False:  # Cloud SQL turns a public IPv4 on unless told not to
             yield sql.urn, "Cloud SQL has a public IPv4 address; set ipConfiguration.ipv4Enabled: false"
-        for network in _as_list(ip.get("authorizedNetworks")):
+        for network in _dicts(ip.get("authorizedNetworks")):
             if network.get("value") in ANYWHERE:
                 yield sql.urn, "Cloud SQL authorizes 0.0.0.0/0"
     for redis in stack.of_type("gcp:redis/instance:Instance"):
@@ -121,7 +146,7 @@ def encrypted_at_rest_and_in_transit(stack: StackView) -> Violations:
         if not db.props.get("parameterGroupName"):
             yield db.urn, "RDS uses the default parameter group, which does not force TLS (rds.force_ssl)"
     for group in stack.of_type("aws:rds/parameterGroup:ParameterGroup"):
-        params = {p.get("name"): str(p.get("value")) for p in _as_list(group.props.get("parameters"))}
+        params = {p.get("name"): str(p.get("value")) for p in _dicts(group.props.get("parameters"))}
         if str(group.props.get("family", "")).startswith("postgres") and params.get("rds.force_ssl") != "1":
             yield group.urn, "the parameter group does not set rds.force_ssl = 1"
     for cache in stack.of_type("aws:elasticache/replicationGroup:ReplicationGroup"):
@@ -171,9 +196,11 @@ def _web_port_only(rule: Mapping[str, Any]) -> bool:
 def no_open_ingress(stack: StackView) -> Violations:
     message = "admits the whole internet on a port other than HTTP/HTTPS (only a load balancer may take 0.0.0.0/0, on 80 and 443)"
     for group in stack.of_type("aws:ec2/securityGroup:SecurityGroup"):
-        for rule in _as_list(group.props.get("ingress")):
-            if _open_to_world(rule) and not _web_port_only(rule):
-                yield group.urn, message
+        open_rules = [rule for rule in _dicts(group.props.get("ingress")) if _open_to_world(rule)]
+        if any(not _web_port_only(rule) for rule in open_rules):
+            yield group.urn, message
+        elif open_rules and not stack.referring(group, "aws:lb/loadBalancer:LoadBalancer", "securityGroups"):
+            yield group.urn, "admits the whole internet but guards no load balancer; only a load balancer may take 0.0.0.0/0"
     for rule in stack.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"):
         props = {**rule.props, "protocol": rule.props.get("ipProtocol")}
         if _open_to_world(props) and not _web_port_only(props):
@@ -184,7 +211,7 @@ def no_open_ingress(stack: StackView) -> Violations:
     for firewall in stack.of_type("gcp:compute/firewall:Firewall"):
         if firewall.props.get("direction", "INGRESS") != "INGRESS" or not ANYWHERE & set(_as_list(firewall.props.get("sourceRanges"))):
             continue
-        for allowed in _as_list(firewall.props.get("allows")):
+        for allowed in _dicts(firewall.props.get("allows")):
             ports = {int(p) for p in _as_list(allowed.get("ports")) if str(p).isdigit()}
             if allowed.get("protocol") != "tcp" or not ports or not ports <= WEB_PORTS or len(ports) != len(_as_list(allowed.get("ports"))):
                 yield firewall.urn, message
@@ -194,8 +221,8 @@ def no_open_ingress(stack: StackView) -> Violations:
 def no_secrets_in_plain_env(stack: StackView) -> Violations:
     for subject in stack.subjects:
         for container in _containers(subject):
-            plain = [(e.get("name", ""), e.get("value")) for e in _as_list(container.get("environment")) + _as_list(container.get("envs"))
-                     if "value" in e]  # fmt: skip
+            variables = _dicts(container.get("environment")) + _dicts(container.get("envs"))
+            plain = [(e.get("name", ""), e.get("value")) for e in variables if "value" in e]
             for name, value in plain:
                 if SECRET_NAME.search(str(name)):
                     yield subject.urn, f"environment variable {name} looks like a secret; pass it from the secret store"
@@ -215,25 +242,27 @@ def stateful_resources_survive_mistakes(stack: StackView) -> Violations:
             continue
         if not db.props.get("deletionProtection"):
             yield db.urn, "deletion protection is off"
-        if int(db.props.get("backupRetentionPeriod") or 0) < 7:
+        if _number(db.props.get("backupRetentionPeriod")) < 7:
             yield db.urn, "backups are kept less than 7 days"
         if not db.props.get("multiAz"):
             yield db.urn, "the database is single-AZ"
         if db.props.get("skipFinalSnapshot"):
             yield db.urn, "no final snapshot is taken on delete"
     for cache in stack.of_type("aws:elasticache/replicationGroup:ReplicationGroup"):
-        if not cache.props.get("automaticFailoverEnabled") or int(cache.props.get("numCacheClusters") or 0) < 2:
+        if not cache.props.get("automaticFailoverEnabled") or _number(cache.props.get("numCacheClusters")) < 2:
             yield cache.urn, "the cache has no replica with automatic failover"
-        if int(cache.props.get("snapshotRetentionLimit") or 0) < 1:
+        if _number(cache.props.get("snapshotRetentionLimit")) < 1:
             yield cache.urn, "the cache keeps no snapshots"
     for sql in stack.of_type("gcp:sql/databaseInstance:DatabaseInstance"):
         if sql.props.get("masterInstanceName"):
             continue
-        settings = sql.props.get("settings") or {}
+        settings = sql.props.get("settings")
+        settings = settings if isinstance(settings, Mapping) else {}
         if not sql.props.get("deletionProtection") or not settings.get("deletionProtectionEnabled"):
             yield sql.urn, "deletion protection is off (both the provider's and the API's flag are needed)"
-        backups = settings.get("backupConfiguration") or {}
-        retained = int(_get(backups, "backupRetentionSettings", "retainedBackups") or 7)
+        backups = settings.get("backupConfiguration")
+        backups = backups if isinstance(backups, Mapping) else {}
+        retained = _number(_get(backups, "backupRetentionSettings", "retainedBackups"), default=7)
         if not backups.get("enabled") or not backups.get("pointInTimeRecoveryEnabled") or retained < 7:
             yield sql.urn, "backups with point-in-time recovery, kept at least 7 days, are not on"
         if settings.get("availabilityType") != "REGIONAL":
@@ -244,10 +273,10 @@ def stateful_resources_survive_mistakes(stack: StackView) -> Violations:
 
 
 # 6 ---------------------------------------------------------------------------
-def _statements(document: Any) -> list[dict[str, Any]]:
+def _statements(document: Any) -> list[Mapping[str, Any]]:
     if isinstance(document, str):
         document = json.loads(document)
-    return _as_list((document or {}).get("Statement"))
+    return _dicts(document.get("Statement")) if isinstance(document, Mapping) else []
 
 
 def least_privilege(stack: StackView) -> Violations:
@@ -264,16 +293,24 @@ def least_privilege(stack: StackView) -> Violations:
                 writes = [a for a in actions if not a.split(":")[-1].startswith(READ_VERBS)]
                 if writes:
                     yield policy.urn, f"grants {', '.join(writes)} on every resource; name the resources"
+    admin = ("/AdministratorAccess", "/PowerUserAccess", "/IAMFullAccess")
     for role in stack.of_type("aws:iam/role:Role"):
-        if any(str(arn).endswith(("/AdministratorAccess", "/PowerUserAccess")) for arn in _as_list(role.props.get("managedPolicyArns"))):
+        if any(str(arn).endswith(admin) for arn in _as_list(role.props.get("managedPolicyArns"))):
             yield role.urn, "an administrator policy is attached"
+    for attachment in stack.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment"):
+        if str(attachment.props.get("policyArn", "")).endswith(admin):
+            yield attachment.urn, "an administrator policy is attached"
     for subject in stack.subjects:
-        is_grant = subject.type.startswith("gcp:") and any(kind in subject.type for kind in ("IAMMember", "IamMember", "IAMBinding"))
-        if is_grant and subject.props.get("role") in BASIC_ROLES:
+        kind = subject.type.rsplit(":", 1)[-1].lower()
+        if subject.type.startswith("gcp:") and kind.endswith(("iammember", "iambinding")) and subject.props.get("role") in BASIC_ROLES:
             yield subject.urn, f"basic role {subject.props['role']} granted; grant a predefined role instead"
+        if subject.type.startswith("gcp:") and kind.endswith("iampolicy") and isinstance(subject.props.get("policyData"), str):
+            roles = {b.get("role") for b in _dicts(json.loads(subject.props["policyData"]).get("bindings"))}
+            for granted in sorted(str(r) for r in roles & BASIC_ROLES):
+                yield subject.urn, f"basic role {granted} granted; grant a predefined role instead"
         if subject.type in CLOUD_RUN_TYPES:
-            template = subject.props.get("template") or {}
-            account = template.get("serviceAccount") or _get(template, "template", "serviceAccount")
+            template = subject.props.get("template")
+            account = _get(template, "serviceAccount") or _get(template, "template", "serviceAccount")
             if not account or "-compute@developer.gserviceaccount.com" in str(account):
                 yield subject.urn, "runs as the default compute service account; give it its own"
 
@@ -301,7 +338,7 @@ def https_only(stack: StackView) -> Violations:
     for listener in stack.of_type("aws:lb/listener:Listener"):
         protocol = listener.props.get("protocol")
         if protocol == "HTTP":
-            actions = _as_list(listener.props.get("defaultActions"))
+            actions = _dicts(listener.props.get("defaultActions"))
             if not any(_get(a, "redirect", "protocol") == "HTTPS" for a in actions if a.get("type") == "redirect"):
                 yield listener.urn, "plain HTTP is served instead of redirected to HTTPS"
         elif protocol == "HTTPS" and not ELB_TLS12_POLICIES.match(str(listener.props.get("sslPolicy", ""))):

@@ -26,9 +26,14 @@ def view_of(rendering: Rendering, production: bool = True) -> StackView:
         by_id.setdefault(f"{r.name}-id", []).append(r.urn)
     subjects = []
     for r in rendering.resources:
-        links = {prop: tuple(by_id[value]) for prop, value in r.inputs.items() if isinstance(value, str) and value in by_id}
+        links = {prop: refs for prop, value in r.inputs.items() if (refs := _refs(value, by_id))}
         subjects.append(Subject(r.type, r.name, r.urn, copy.deepcopy(r.inputs), r.protect, links))
     return StackView(subjects, production)
+
+
+def _refs(value: Any, by_id: dict[str, list[str]]) -> tuple[str, ...]:
+    values = value if isinstance(value, list) else [value]
+    return tuple(urn for v in values if isinstance(v, str) for urn in by_id.get(v, []))
 
 
 def changed(view: StackView, type_: str, change: Callable[[dict[str, Any]], None], protect: bool | None = None) -> StackView:
@@ -205,3 +210,17 @@ def test_a_stack_without_a_domain_fails_the_https_policy() -> None:
     app = stack_app("aws-prod")
     del app["domain"]
     assert any("plain HTTP" in m for m in violations("https-only", view_of(render_app(app))))
+
+
+def test_an_open_security_group_that_guards_no_load_balancer_fails(aws_view: StackView) -> None:
+    web_open = [{"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"], "description": "x"}]
+    bad = changed(aws_view, "aws:ec2/securityGroup:SecurityGroup", set_path("ingress", web_open))
+    target = next(s for s in aws_view.subjects if s.type == "aws:ec2/securityGroup:SecurityGroup")
+    assert target.name != "pmis-load-balancer"
+    assert any("guards no load balancer" in m for m in violations("no-open-ingress", bad))
+
+
+def test_an_administrator_policy_attachment_fails(aws_view: StackView) -> None:
+    attachment = Subject("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin", "urn:admin",
+                         {"role": "r", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"})  # fmt: skip
+    assert [u for u, _ in RULE["least-privilege"].check(StackView([*aws_view.subjects, attachment], True))] == ["urn:admin"]

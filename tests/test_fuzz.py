@@ -494,7 +494,7 @@ def test_the_rich_bases_are_valid() -> None:
             assert isinstance(load(raw(base, as_text)), Stack)
 
 
-@settings(FUZZ, max_examples=300)
+@settings(FUZZ, max_examples=120)
 @given(mutation=mutations(), as_text=st.booleans())
 @example(mutation=Mutation({**MINIMAL, "services": {"web\n": MINIMAL["services"]["web"]}}, "services"), as_text=False)
 @example(mutation=Mutation({**MINIMAL, "name": "shop\n"}, "name"), as_text=True)
@@ -504,7 +504,7 @@ def test_a_mutated_config_is_refused_with_the_key_path(mutation: Mutation, as_te
     check_refused(mutation, as_text)
 
 
-@settings(FUZZ, max_examples=200)
+@settings(FUZZ, max_examples=100)
 @given(
     cloud=st.sampled_from(sorted(BASES)),
     data=st.data(),
@@ -594,7 +594,7 @@ def aws_limit_violation(draw: st.DrawFn) -> Mutation:
     return Mutation(app, "jobs.nightly.schedule")
 
 
-@settings(FUZZ, max_examples=25)
+@settings(FUZZ, max_examples=12)
 @given(mutation=mutations("aws") | aws_limit_violation())
 def test_a_refused_config_registers_nothing(mutation: Mutation) -> None:
     registered: list[Resource] = []
@@ -720,7 +720,7 @@ def test_valid_gcp_apps_load_and_pass_the_cloud_run_limits(app: dict[str, Any], 
     validate(check_loads(app, as_text))
 
 
-@settings(FUZZ, max_examples=10)
+@settings(FUZZ, max_examples=5)
 @given(app=valid_apps("aws"))
 def test_valid_aws_apps_render_without_duplicate_urns(app: dict[str, Any]) -> None:
     rendering = render_app(app)  # checks for duplicate URNs itself
@@ -728,7 +728,7 @@ def test_valid_aws_apps_render_without_duplicate_urns(app: dict[str, Any]) -> No
     assert len(rendering.of_type("aws:scheduler/schedule:Schedule")) == len(app["jobs"])
 
 
-@settings(FUZZ, max_examples=6)
+@settings(FUZZ, max_examples=4)
 @given(app=valid_apps("gcp"))
 def test_valid_gcp_apps_render_without_duplicate_urns(app: dict[str, Any]) -> None:
     rendering = render_app(app)  # checks for duplicate URNs itself

@@ -1,11 +1,11 @@
 """The release step (database migrations), run by the deploy before services roll.
 
-    python -m stacks.migrate target aws-prod          # URN of the migration task/job, for `pulumi up --target`
+    python -m stacks.migrate target aws-prod          # URNs to update first, one per line, for `pulumi up --target`
     python -m stacks.migrate run aws-prod [--dry-run] # run it and wait; exit non-zero if it fails
 
-The deploy first updates only what the migration needs (`pulumi up --target-dependencies
---target <urn>`: the new image, the task definition or job, the database), then runs it
-here, then rolls the services with a full `pulumi up`. `run` reads the stack's state
+The deploy first updates only what the migration needs (`pulumi up --target <urn> ...` with
+the URNs `target` prints: the new image, the task definition or job, the database, the
+network), then runs it here, then rolls the services with a full `pulumi up`. `run` reads the stack's state
 (`pulumi stack export`), which a targeted update writes even on the very first deploy.
 """
 
@@ -16,6 +16,7 @@ import json
 import shlex
 import subprocess
 import sys
+import time
 from typing import Any
 
 from stacks.config import load
@@ -30,12 +31,48 @@ def app_of(stack: str) -> App:
     return load(config, secret_keys).app
 
 
-def target_urn(stack: str) -> str:
-    """Where the migration lives in the stack, found by rendering it offline: no credentials needed."""
+def _release_roots(app: App) -> list[tuple[str, str]]:
+    """(type, name) of what running the release step touches: the task or job, and on AWS where it runs."""
+    assert app.migrate is not None
+    if app.cloud == "gcp":
+        return [("gcp:cloudrunv2/job:Job", f"{app.name}-migrate")]
+    assert app.aws is not None
+    return [
+        ("aws:ecs/taskDefinition:TaskDefinition", f"{app.name}-migrate"),
+        # Its roles' permissions are children of the roles, not inputs of the task: name them.
+        ("aws:iam/rolePolicy:RolePolicy", f"{app.name}-migrate-execution"),
+        ("aws:iam/rolePolicy:RolePolicy", f"{app.name}-migrate-task"),
+        ("aws:ecs/cluster:Cluster", app.name),
+        ("aws:ec2/securityGroup:SecurityGroup", f"{app.name}-{app.migrate.service}"),
+        *[("aws:ec2/subnet:Subnet", f"{app.name}-private-{i}") for i in range(app.aws.availability_zones)],
+        # The task pulls its image through the private subnets' NAT route.
+        *[("aws:ec2/routeTableAssociation:RouteTableAssociation", f"{app.name}-private-{i}") for i in range(app.aws.availability_zones)],
+    ]
+
+
+def target_urns(stack: str) -> list[str]:
+    """Engine URNs of the release step and everything it needs, for `pulumi up --target` (one per URN).
+
+    Found by rendering the stack offline (no credentials): the roots, their parents, what their inputs
+    depend on, transitively, and the providers. A first deploy thus creates the database, the image and
+    the network before the migration runs; `pulumi up --target` would otherwise skip missing dependencies.
+    """
     app = app_of(stack)
     rendering = render(stack)
-    (resource,) = [r for r in rendering.resources if r.type in MIGRATION_TYPES and r.name == f"{app.name}-migrate"]
-    return rendering.engine_urn(resource)
+    by_urn = {r.urn: r for r in rendering.resources}
+    wanted = [r.urn for r in rendering.resources if (r.type, r.name) in set(_release_roots(app))]
+    wanted += [r.urn for r in rendering.resources if r.type.startswith("pulumi:providers:")]
+    seen: set[str] = set()
+    while wanted:
+        urn = wanted.pop()
+        if urn in seen or urn not in by_urn:
+            continue
+        seen.add(urn)
+        resource = by_urn[urn]
+        wanted += [d for d in resource.dependencies if d not in seen]
+        if resource.parent:
+            wanted.append(resource.parent)
+    return [rendering.engine_urn(r) for r in rendering.resources if r.urn in seen]
 
 
 def _find(resources: list[dict[str, Any]], type_: str, name: str) -> dict[str, Any]:
@@ -81,14 +118,31 @@ def exported_resources(stack: str) -> list[dict[str, Any]]:
     return resources
 
 
-def run_aws(migration: dict[str, Any]) -> int:
-    task_arn = subprocess.run(aws_run_task(migration), check=True, capture_output=True, text=True).stdout.strip()
-    subprocess.run(["aws", "ecs", "wait", "tasks-stopped", "--cluster", migration["cluster"], "--tasks", task_arn], check=True)
-    exit_code = subprocess.run(
-        ["aws", "ecs", "describe-tasks", "--cluster", migration["cluster"], "--tasks", task_arn,
-         "--query", "tasks[0].containers[0].exitCode", "--output", "text"],
+# Time for Fargate to place the task and pull the image, on top of the migration's own timeout.
+START_ALLOWANCE_SECONDS = 300
+POLL_SECONDS = 15
+
+
+def _describe(cluster: str, task_arn: str, query: str) -> str:
+    return subprocess.run(
+        ["aws", "ecs", "describe-tasks", "--cluster", cluster, "--tasks", task_arn, "--query", query, "--output", "text"],
         check=True, capture_output=True, text=True,
     ).stdout.strip()  # fmt: skip
+
+
+def run_aws(migration: dict[str, Any], timeout_seconds: int) -> int:
+    """Start the task and wait for it; ECS has no task timeout, so the wait enforces the model's one."""
+    cluster = migration["cluster"]
+    task_arn = subprocess.run(aws_run_task(migration), check=True, capture_output=True, text=True).stdout.strip()
+    deadline = time.monotonic() + timeout_seconds + START_ALLOWANCE_SECONDS
+    while _describe(cluster, task_arn, "tasks[0].lastStatus") != "STOPPED":
+        if time.monotonic() > deadline:
+            subprocess.run(["aws", "ecs", "stop-task", "--cluster", cluster, "--task", task_arn, "--reason", "release step timed out"],
+                           check=False)  # fmt: skip
+            print(f"migration task {task_arn} ran past {timeout_seconds} s and was stopped", file=sys.stderr)
+            return 1
+        time.sleep(POLL_SECONDS)
+    exit_code = _describe(cluster, task_arn, "tasks[0].containers[0].exitCode")
     print(f"migration task {task_arn} exited with {exit_code}")
     return 0 if exit_code == "0" else 1
 
@@ -105,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.stack} has no release step (`migrate` is not configured); nothing to do", file=sys.stderr)
         return 0
     if args.action == "target":
-        print(target_urn(args.stack))
+        print("\n".join(target_urns(args.stack)))
         return 0
     if app.cloud == "gcp":
         command = gcp_execute(app)
@@ -117,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.dry_run:
         print(shlex.join(aws_run_task(migration)))
         return 0
-    return run_aws(migration)
+    return run_aws(migration, app.migrate.timeout_seconds)
 
 
 if __name__ == "__main__":

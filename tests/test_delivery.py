@@ -166,8 +166,8 @@ def test_migrate_waits_for_the_task_and_fails_on_a_non_zero_exit(monkeypatch) ->
         query = command[command.index("--query") + 1]
         return Done(next(statuses) if query == "tasks[0].lastStatus" else "3")
 
-    monkeypatch.setattr(migrate.subprocess, "run", fake_run)
-    monkeypatch.setattr(migrate.time, "sleep", lambda _: None)
+    monkeypatch.setattr("stacks.migrate.subprocess.run", fake_run)
+    monkeypatch.setattr("stacks.migrate.time.sleep", lambda _: None)
     migration = {"cluster": "c", "taskDefinition": "td", "subnets": ["s"], "securityGroups": ["g"]}
     assert migrate.run_aws(migration, timeout_seconds=600) == 1, "exit code 3 fails the deploy"
     assert [c[2] for c in calls] == ["run-task", "describe-tasks", "describe-tasks", "describe-tasks"]

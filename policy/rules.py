@@ -316,6 +316,7 @@ def least_privilege(stack: StackView) -> Violations:
 
 
 # 7 ---------------------------------------------------------------------------
+# The same test as stacks.model.is_mutable_reference: the pack runs in its own virtualenv, apart from the program.
 def is_mutable_reference(image: str) -> bool:
     if "@sha256:" in image:
         return False

@@ -47,6 +47,19 @@ RESERVED_WORKLOAD_NAMES = frozenset(
      "redirect", "password", "credentials", "connection", "flow-logs", "private-services", "5xx-rate"}
 )  # fmt: skip
 RESERVED_WORKLOAD_PREFIXES = ("database-", "cache-", "redis-", "private-", "public-", "nat-", "certificate-")
+BUCKET_ENV_PREFIX = "BUCKET_"
+
+
+def bucket_env_name(bucket: str) -> str:
+    """The variable that carries a bucket's cloud name to the services that use it: `uploads` -> BUCKET_UPLOADS."""
+    return f"{BUCKET_ENV_PREFIX}{bucket.upper().replace('-', '_')}"
+
+
+def _not_reserved_env(name: str) -> None:
+    if name in RESERVED_ENV or name.startswith(BUCKET_ENV_PREFIX):
+        raise ModelError(name, f"is set by the stack itself; reserved names: {', '.join(sorted(RESERVED_ENV))}, {BUCKET_ENV_PREFIX}*")
+
+
 MAX_SERVICE_NAME = 20
 MAX_SECRET_NAME = 64
 MAX_APP_NAME = 16
@@ -152,8 +165,7 @@ class Service(Strict):
         for name in env:
             if not ENV_NAME.match(name):
                 raise ModelError(name, "not a valid environment variable name; use letters, digits and '_', not starting with a digit")
-            if name in RESERVED_ENV or name.startswith("BUCKET_"):
-                raise ModelError(name, f"is set by the stack itself; reserved names: {', '.join(sorted(RESERVED_ENV))}, BUCKET_*")
+            _not_reserved_env(name)
             if SECRET_LOOKING_NAME.search(name):
                 raise ModelError(
                     name,
@@ -416,8 +428,7 @@ class App(Strict):
         for name in items:
             if not ENV_NAME.match(name) or len(name) > MAX_SECRET_NAME:
                 raise ModelError(name, f"secret names are environment variable names: 1-{MAX_SECRET_NAME} letters, digits and '_'")
-            if name in RESERVED_ENV or name.startswith("BUCKET_"):
-                raise ModelError(name, f"is set by the stack itself; reserved names: {', '.join(sorted(RESERVED_ENV))}, BUCKET_*")
+            _not_reserved_env(name)
             # Cloud secret names are case-insensitive here: `A_B` and `a_b` would be one secret.
             same = [other for other in items if other != name and other.lower() == name.lower()]
             if same:
@@ -511,6 +522,11 @@ class App(Strict):
     @property
     def production(self) -> bool:
         return self.profile == "production"
+
+    @property
+    def identity_env(self) -> dict[str, str]:
+        """What every workload is told about the app it belongs to."""
+        return {"APP_NAME": self.name, "APP_ENV": self.profile}
 
     def routes_most_specific_first(self) -> list[tuple[str, Service]]:
         """http services ordered for path routing: longest route first, the catch-all `/` last."""

@@ -66,12 +66,6 @@ class Rendering:
             raise LookupError(f"expected one {type_} named {name!r}, found {len(found)} among {names}")
         return found[0]
 
-    def named(self, name: str) -> Resource:
-        found = [r for r in self.resources if r.name == name]
-        if len(found) != 1:
-            raise LookupError(f"expected one resource named {name!r}, found {len(found)}")
-        return found[0]
-
     def engine_urn(self, resource: Resource) -> str:
         """The URN the Pulumi engine gives `resource`: every ancestor's type, where mocks keep only the parent's."""
         by_urn = {r.urn: r for r in self.resources}
@@ -81,9 +75,6 @@ class Rendering:
             parent = by_urn[parent].parent
         project = resource.urn.split("::")[1]
         return f"urn:pulumi:{self.stack}::{project}::{'$'.join(types)}::{resource.name}"
-
-    def children(self, parent: Resource) -> list[Resource]:
-        return [r for r in self.resources if r.parent == parent.urn]
 
 
 class StackFileError(Exception):

@@ -20,7 +20,7 @@ from components.aws.security import SecurityGroups
 from components.aws.service import FargateService
 from components.aws.task import Container, FargateTask, Wiring
 from components.stateful import keep
-from stacks.model import App, Service
+from stacks.model import App, Service, bucket_env_name
 
 
 class AwsApp(pulumi.ComponentResource):
@@ -66,7 +66,7 @@ class AwsApp(pulumi.ComponentResource):
         cluster = aws.ecs.Cluster(name, settings=[{"name": "containerInsights", "value": "enhanced"}], opts=child)
 
         def wiring(svc_name: str, svc: Service) -> Wiring:
-            wired = Wiring(env={"APP_NAME": name, "APP_ENV": app.profile}, kms_key_arn=key.arn)
+            wired = Wiring(env=dict(app.identity_env), kms_key_arn=key.arn)
             if svc_name in registry.repositories:
                 wired.repository_arns.append(registry.repositories[svc_name].arn)
             if svc.kind == "http":
@@ -94,7 +94,7 @@ class AwsApp(pulumi.ComponentResource):
                     wired.secrets["REDIS_URL"] = secrets.arns[app.cache.external_url_secret]
                     wired.secret_arns.append(secrets.arns[app.cache.external_url_secret])
             for bucket in svc.buckets:
-                wired.env[f"BUCKET_{bucket.upper().replace('-', '_')}"] = buckets.buckets[bucket].bucket
+                wired.env[bucket_env_name(bucket)] = buckets.buckets[bucket].bucket
                 wired.bucket_arns.append(buckets.buckets[bucket].arn)
             wired.env.update(svc.env)
             return wired

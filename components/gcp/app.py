@@ -21,7 +21,7 @@ from components.gcp.registry import Registry
 from components.gcp.secrets import AppSecrets
 from components.gcp.service import HttpService, WorkerPool
 from components.gcp.workload import Wiring, container, vpc_egress
-from stacks.model import App, Service
+from stacks.model import App, Service, bucket_env_name
 
 
 class GcpApp(pulumi.ComponentResource):
@@ -47,7 +47,7 @@ class GcpApp(pulumi.ComponentResource):
         vpc_access = vpc_egress(network.network.id, network.subnet.id)
 
         def wire(workload: str, svc: Service, identity: WorkloadIdentity) -> Wiring:
-            wired = Wiring(env={"APP_NAME": name, "APP_ENV": app.profile})
+            wired = Wiring(env=dict(app.identity_env))
             refs = {secret: secrets.refs[secret] for secret in svc.secrets}
             if svc.database and database is not None and app.database is not None:
                 refs.update({"DATABASE_URL": database.url, "DATABASE_PASSWORD": database.password})
@@ -68,7 +68,7 @@ class GcpApp(pulumi.ComponentResource):
                 identity.read_secret(env_name.lower().replace("_", "-"), ref.secret)
             wired.secrets = refs
             for bucket in svc.buckets:
-                wired.env[f"BUCKET_{bucket.upper().replace('-', '_')}"] = buckets.buckets[bucket].name
+                wired.env[bucket_env_name(bucket)] = buckets.buckets[bucket].name
                 identity.use_bucket(bucket, buckets.buckets[bucket])
             wired.env.update(svc.env)
             return wired

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from components.passwords import generated_password
+from components.passwords import app_secret_value
 from components.stateful import keep
 from stacks.model import App
 
@@ -38,7 +38,7 @@ class AppSecrets(pulumi.ComponentResource):
                 opts=keep(self, app.protect),
             )
             self.arns[secret_name] = secret.arn
-            value = _value(slug, secret_name, spec.generate, spec.length, values, secret)
+            value = app_secret_value(slug, secret_name, spec, values, secret)
             if value is not None:
                 aws.secretsmanager.SecretVersion(
                     slug,
@@ -47,26 +47,6 @@ class AppSecrets(pulumi.ComponentResource):
                     opts=pulumi.ResourceOptions(parent=secret),
                 )
         self.register_outputs({})
-
-
-def _value(
-    slug: str,
-    secret_name: str,
-    generate: bool,
-    length: int,
-    values: Mapping[str, pulumi.Output[str]],
-    secret: aws.secretsmanager.Secret,
-) -> pulumi.Output[str] | None:
-    if generate:
-        return generated_password(slug, secret, length).result
-    if secret_name in values:
-        return values[secret_name]
-    pulumi.log.warn(
-        f"secret {secret_name} has no value: set it with `pulumi config set --secret --path 'secretValues.{secret_name}' VALUE` "
-        "before the services that use it start.",
-        resource=secret,
-    )
-    return None
 
 
 def credentials_secret(

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.gcp.naming import short_id
-from components.passwords import generated_password
+from components.passwords import app_secret_value
 from components.stateful import keep
 from stacks.model import App
 
@@ -45,16 +45,6 @@ class AppSecrets(pulumi.ComponentResource):
         self.refs = {}
         for secret_name, spec in app.secrets.items():
             slug = f"{name}-{secret_name.lower().replace('_', '-')}"
-            value: pulumi.Input[str] | None = None
-            if spec.generate:
-                value = generated_password(slug, self, spec.length).result
-            elif secret_name in values:
-                value = values[secret_name]
-            else:
-                pulumi.log.warn(
-                    f"secret {secret_name} has no value: set it with "
-                    f"`pulumi config set --secret --path 'secretValues.{secret_name}' VALUE` before the services that use it start.",
-                    resource=self,
-                )
+            value = app_secret_value(slug, secret_name, spec, values, self)
             self.refs[secret_name] = store_secret(slug, value, app.protect, self)
         self.register_outputs({})

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from typing import Any
 
 from stacks.config import Stack
 
 
 def deploy(stack: Stack) -> dict[str, Any]:
-    """Check the app against its cloud's limits, then register its resources; returns the stack outputs."""
+    """Fill the cloud's own defaults, check the app against its limits, then register its resources; returns the outputs."""
     # Import only the chosen cloud: each provider SDK takes seconds to load.
     renderer = importlib.import_module(f"components.{stack.app.cloud}")
-    renderer.validate(stack.app)
-    outputs: dict[str, Any] = renderer.deploy(stack)
+    app = renderer.with_defaults(stack.app)
+    renderer.validate(app)
+    outputs: dict[str, Any] = renderer.deploy(replace(stack, app=app))
     return outputs

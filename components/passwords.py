@@ -13,21 +13,18 @@ from stacks.model import Secret
 
 
 def generated_password(name: str, parent: pulumi.Resource, length: int = 40) -> random.RandomPassword:
-    """A password made by the stack; letters and digits only, so it never breaks a connection URL."""
-    return random.RandomPassword(name, length=length, special=False, opts=pulumi.ResourceOptions(parent=parent))
+    """A password made by the stack; letters and digits only, so it never breaks a connection URL.
+
+    Never protected, even under a protected parent (protect is inherited): changing its `length` replaces it,
+    which is how a user asks for a new value, and the engine refuses to replace a protected resource.
+    """
+    return random.RandomPassword(name, length=length, special=False, opts=pulumi.ResourceOptions(parent=parent, protect=False))
 
 
 def app_secret_value(
     slug: str, secret_name: str, spec: Secret, values: Mapping[str, pulumi.Output[str]], parent: pulumi.Resource
-) -> pulumi.Output[str] | None:
-    """Generated, or supplied in `secretValues`; None (with a warning) when the value is still to be set."""
+) -> pulumi.Output[str]:
+    """Generated, or supplied in `secretValues` (the config loader refuses a declared secret without a value)."""
     if spec.generate:
         return generated_password(slug, parent, spec.length).result
-    if secret_name in values:
-        return values[secret_name]
-    pulumi.log.warn(
-        f"secret {secret_name} has no value: set it with `pulumi config set --secret --path 'secretValues.{secret_name}' VALUE` "
-        "before the services that use it start.",
-        resource=parent,
-    )
-    return None
+    return values[secret_name]

@@ -44,6 +44,18 @@ STATEFUL_TYPES = {
     "gcp:artifactregistry/repository:Repository", "gcp:storage/bucket:Bucket",
 }  # fmt: skip
 CLOUD_RUN_TYPES = ("gcp:cloudrunv2/service:Service", "gcp:cloudrunv2/job:Job", "gcp:cloudrunv2/workerPool:WorkerPool")
+# A bucket the app's model declares public carries this tag (S3) or label (Cloud Storage), set by the program
+# (components/*/buckets.py). It only opens the door: the bucket must still grant exactly public read of objects.
+PUBLIC_READ_TAG = "public-read"
+S3_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+S3_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+S3_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+S3_SSE_ALGORITHMS = {"AES256", "aws:kms", "aws:kms:dsse"}
+EVERYONE = {"allUsers", "allAuthenticatedUsers"}
+# storage.objects.get only; roles/storage.objectViewer would also let anyone list the bucket (storage.objects.list).
+# Source: Cloud Storage IAM roles (the Java client's StorageRoles lists each role's permissions).
+GCS_PUBLIC_READ_ROLE = "roles/storage.legacyObjectReader"
+GCS_GRANTS = ("gcp:storage/bucketIAMMember:BucketIAMMember", "gcp:storage/bucketIAMBinding:BucketIAMBinding")
 
 
 @dataclass(frozen=True)
@@ -156,12 +168,7 @@ def encrypted_at_rest_and_in_transit(stack: StackView) -> Violations:
         if not cache.props.get("authToken") and not cache.props.get("userGroupIds"):
             yield cache.urn, "the cache has no AUTH token"
     for bucket in stack.of_type("aws:s3/bucket:Bucket"):
-        if not stack.referring(bucket, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucket"):
-            yield bucket.urn, "the bucket has no server-side encryption configuration"
-        blocks = stack.referring(bucket, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "bucket")
-        keys = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
-        if not blocks or not all(blocks[0].props.get(k) for k in keys):
-            yield bucket.urn, "the bucket does not block public access"
+        yield from _s3_bucket(stack, bucket)
     for sql in stack.of_type("gcp:sql/databaseInstance:DatabaseInstance"):
         ip = _get(sql.props, "settings", "ipConfiguration") or {}
         if ip.get("sslMode") not in ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED") and not ip.get("requireSsl"):
@@ -172,10 +179,99 @@ def encrypted_at_rest_and_in_transit(stack: StackView) -> Violations:
         if redis.props.get("transitEncryptionMode") != "SERVER_AUTHENTICATION":
             yield redis.urn, "Memorystore does not use TLS (transitEncryptionMode: SERVER_AUTHENTICATION)"
     for bucket in stack.of_type("gcp:storage/bucket:Bucket"):
-        if bucket.props.get("publicAccessPrevention") != "enforced":
-            yield bucket.urn, "the bucket does not enforce public access prevention"
+        if bucket.props.get("publicAccessPrevention") != "enforced" and not _declared_public(bucket, "labels"):
+            hint = f"a bucket meant to be public-read carries the label {PUBLIC_READ_TAG}: 'true'"
+            yield bucket.urn, f"the bucket does not enforce public access prevention ({hint})"
         if not bucket.props.get("uniformBucketLevelAccess"):
             yield bucket.urn, "the bucket allows per-object ACLs (uniformBucketLevelAccess is off)"
+    yield from _gcs_public_grants(stack)
+
+
+def _declared_public(bucket: Subject, tags: str) -> bool:
+    return bool(_get(bucket.props, tags, PUBLIC_READ_TAG) == "true")
+
+
+def _s3_bucket(stack: StackView, bucket: Subject) -> Violations:
+    """Encrypted by default; public ACLs always blocked; TLS required by the policy. A bucket tagged public-read may
+    lift the policy blocks, and then its policy may allow nothing but anonymous s3:GetObject on its objects."""
+    algorithms = [
+        UNKNOWN if rules is UNKNOWN else _get(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm")
+        for encryption in stack.referring(bucket, S3_ENCRYPTION, "bucket")
+        for rules in [encryption.props.get("rules")]
+        for rule in (_dicts(rules) or [{}])
+    ]
+    if not any(a is UNKNOWN or a in S3_SSE_ALGORITHMS for a in algorithms):
+        yield bucket.urn, "the bucket has no server-side encryption configuration"
+    blocks = stack.referring(bucket, S3_ACCESS_BLOCK, "bucket")
+    block = blocks[0].props if blocks else {}
+    acls_blocked = all(block.get(k) for k in ("blockPublicAcls", "ignorePublicAcls"))
+    policy_blocked = all(block.get(k) for k in ("blockPublicPolicy", "restrictPublicBuckets"))
+    declared = _declared_public(bucket, "tags")
+    if not acls_blocked or not (policy_blocked or declared):
+        hint = f"only a bucket tagged {PUBLIC_READ_TAG}: 'true' may allow a public-read policy, and no bucket public ACLs"
+        yield bucket.urn, f"the bucket does not block public access ({hint})"
+    policies = stack.referring(bucket, S3_POLICY, "bucket")
+    documents = [p.props.get("policy") for p in policies]
+    if not all(isinstance(d, str | Mapping) for d in documents):
+        return  # not known during a preview (it names the bucket's ARN): checked at `up`
+    statements = [(policy, statement) for policy in policies for statement in _statements(policy.props.get("policy"))]
+    if not any(_denies_plain_http(statement) for _, statement in statements):
+        yield bucket.urn, "the bucket policy does not deny requests without TLS (Deny s3:* when aws:SecureTransport is false)"
+    if policy_blocked:
+        return  # S3 itself refuses a public policy while the blocks are on
+    for policy, statement in statements:
+        if statement.get("Effect") != "Deny" and not _public_read_of_objects(statement):
+            sid = statement.get("Sid", "(no Sid)")
+            only = "a public-read bucket allows only that (no write, list or other principal)"
+            yield policy.urn, f"statement {sid} of a public bucket's policy grants more than anonymous s3:GetObject on objects; {only}"
+
+
+def _everyone(principal: Any) -> bool:
+    return principal == "*" or (isinstance(principal, Mapping) and set(principal) == {"AWS"} and _as_list(principal["AWS"]) == ["*"])
+
+
+def _denies_plain_http(statement: Mapping[str, Any]) -> bool:
+    resources = [str(r) for r in _as_list(statement.get("Resource"))]
+    return (
+        statement.get("Effect") == "Deny"
+        and _everyone(statement.get("Principal"))
+        and "s3:*" in _as_list(statement.get("Action"))
+        and str(_get(statement, "Condition", "Bool", "aws:SecureTransport")).lower() == "false"
+        and any("/" not in r for r in resources)  # the bucket
+        and any(r.endswith("/*") for r in resources)  # its objects
+    )
+
+
+def _public_read_of_objects(statement: Mapping[str, Any]) -> bool:
+    resources = [str(r) for r in _as_list(statement.get("Resource"))]
+    return (
+        statement.get("Effect") == "Allow"
+        and _everyone(statement.get("Principal"))
+        and _as_list(statement.get("Action")) == ["s3:GetObject"]
+        and bool(resources)
+        and all("/" in r for r in resources)
+        and not {"NotAction", "NotResource", "NotPrincipal"} & set(statement)
+    )
+
+
+def _gcs_public_grants(stack: StackView) -> Violations:
+    """Everyone may only read objects (no listing, no writes), and only on a bucket labelled public-read."""
+    grants = [(g, g.props.get("role"), _as_list(g.props.get("member")) + _as_list(g.props.get("members")))
+              for type_ in GCS_GRANTS for g in stack.of_type(type_)]  # fmt: skip
+    for policy in stack.of_type("gcp:storage/bucketIAMPolicy:BucketIAMPolicy"):
+        data = policy.props.get("policyData")
+        bindings = _dicts(json.loads(data).get("bindings")) if isinstance(data, str) else []
+        grants += [(policy, b.get("role"), _as_list(b.get("members"))) for b in bindings]
+    for grant, role, members in grants:
+        public = sorted(str(m) for m in members if m in EVERYONE)
+        if not public:
+            continue
+        if role != GCS_PUBLIC_READ_ROLE:
+            only = f"a public-read bucket grants everyone only {GCS_PUBLIC_READ_ROLE} (read objects, no listing or writes)"
+            yield grant.urn, f"grants {role} to {', '.join(public)}; {only}"
+        buckets = stack.linked(grant, "bucket", "gcp:storage/bucket:Bucket")
+        if any(not _declared_public(b, "labels") for b in buckets):
+            yield grant.urn, f"grants {', '.join(public)} access to a bucket not labelled {PUBLIC_READ_TAG}: 'true'"
 
 
 # 3 ---------------------------------------------------------------------------

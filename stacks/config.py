@@ -69,6 +69,9 @@ def load(raw: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> Stack:
         raise ConfigError(_describe(exc)) from None
     except ModelError as exc:  # raised by a validator outside pydantic's wrapping
         raise ConfigError([str(exc)]) from None
+    missing = _missing_values(app, secret_values)
+    if missing:
+        raise ConfigError(missing)
     return Stack(app, _secret_values(app, secret_values, f"{prefix}{SECRET_VALUES_KEY}" in secret_keys))
 
 
@@ -93,7 +96,7 @@ def _decode(value: Any) -> Any:
 
 
 def _secret_values(app: App, values: Any, is_secret: bool) -> dict[str, pulumi.Output[str]]:
-    if values is None:
+    if values is None or values == {}:
         return {}
     key = SECRET_VALUES_KEY
     if not is_secret:
@@ -117,6 +120,17 @@ def _secret_values(app: App, values: Any, is_secret: bool) -> dict[str, pulumi.O
     if problems:
         raise ConfigError(problems)
     return {name: pulumi.Output.secret(value) for name, value in values.items()}
+
+
+def _missing_values(app: App, supplied: Any) -> list[str]:
+    """Declared, not generated, and without a value: a workload reading it would not start (no secret version exists)."""
+    given = supplied if isinstance(supplied, dict) else {}
+    return [
+        f"{SECRET_VALUES_KEY}.{name}: the secret is declared but has no value, and a container cannot start without it; set it with "
+        f"`pulumi config set --secret --path '{SECRET_VALUES_KEY}.{name}' VALUE`, or generate it (secrets.{name}.generate: true)"
+        for name, spec in app.secrets.items()
+        if not spec.generate and name not in given
+    ]
 
 
 def _describe(exc: ValidationError) -> list[str]:

@@ -19,9 +19,11 @@ import sys
 import time
 from typing import Any
 
+from components.gcp.naming import cloud_run_name
 from stacks.config import load
 from stacks.model import App
 from stacks.offline import render, stack_config
+from stacks.plan import closure
 
 MIGRATION_TYPES = ("aws:ecs/taskDefinition:TaskDefinition", "gcp:cloudrunv2/job:Job")
 
@@ -32,47 +34,35 @@ def app_of(stack: str) -> App:
 
 
 def _release_roots(app: App) -> list[tuple[str, str]]:
-    """(type, name) of what running the release step touches: the task or job, and on AWS where it runs."""
+    """(type, name) of what running the release step uses: the task or job, and on AWS where it runs.
+
+    Everything the step reads when it starts (secret values, the database and its user, the cache, the
+    egress routes, its IAM grants) is a dependency of the task definition or job, so `closure` finds it.
+    """
     assert app.migrate is not None
     if app.cloud == "gcp":
         return [("gcp:cloudrunv2/job:Job", f"{app.name}-migrate")]
     assert app.aws is not None
     return [
         ("aws:ecs/taskDefinition:TaskDefinition", f"{app.name}-migrate"),
-        # Its roles' permissions are children of the roles, not inputs of the task: name them.
-        ("aws:iam/rolePolicy:RolePolicy", f"{app.name}-migrate-execution"),
-        ("aws:iam/rolePolicy:RolePolicy", f"{app.name}-migrate-task"),
         ("aws:ecs/cluster:Cluster", app.name),
         ("aws:ec2/securityGroup:SecurityGroup", f"{app.name}-{app.migrate.service}"),
         *[("aws:ec2/subnet:Subnet", f"{app.name}-private-{i}") for i in range(app.aws.availability_zones)],
-        # The task pulls its image through the private subnets' NAT route.
-        *[("aws:ec2/routeTableAssociation:RouteTableAssociation", f"{app.name}-private-{i}") for i in range(app.aws.availability_zones)],
     ]
 
 
 def target_urns(stack: str) -> list[str]:
     """Engine URNs of the release step and everything it needs, for `pulumi up --target` (one per URN).
 
-    Found by rendering the stack offline (no credentials): the roots, their parents, what their inputs
-    depend on, transitively, and the providers. A first deploy thus creates the database, the image and
-    the network before the migration runs; `pulumi up --target` would otherwise skip missing dependencies.
+    Found by rendering the stack offline (no credentials) and walking what the engine would wait for
+    (`stacks.plan.closure`). A first deploy thus creates the database, the secret values, the image and
+    the network before the migration runs; `pulumi up --target` would otherwise skip what is not named.
     """
     app = app_of(stack)
     rendering = render(stack)
-    by_urn = {r.urn: r for r in rendering.resources}
-    wanted = [r.urn for r in rendering.resources if (r.type, r.name) in set(_release_roots(app))]
-    wanted += [r.urn for r in rendering.resources if r.type.startswith("pulumi:providers:")]
-    seen: set[str] = set()
-    while wanted:
-        urn = wanted.pop()
-        if urn in seen or urn not in by_urn:
-            continue
-        seen.add(urn)
-        resource = by_urn[urn]
-        wanted += [d for d in resource.dependencies if d not in seen]
-        if resource.parent:
-            wanted.append(resource.parent)
-    return [rendering.engine_urn(r) for r in rendering.resources if r.urn in seen]
+    roots = set(_release_roots(app))
+    needed = closure(rendering, [r.urn for r in rendering.resources if (r.type, r.name) in roots])
+    return [rendering.engine_urn(r) for r in rendering.resources if r.urn in needed]
 
 
 def _find(resources: list[dict[str, Any]], type_: str, name: str) -> dict[str, Any]:
@@ -107,9 +97,10 @@ def aws_run_task(migration: dict[str, Any]) -> list[str]:
             "--query", "tasks[0].taskArn", "--output", "text"]  # fmt: skip
 
 
-def gcp_execute(app: App) -> list[str]:
+def gcp_execute(app: App, stack: str) -> list[str]:
     assert app.gcp is not None
-    return ["gcloud", "run", "jobs", "execute", f"{app.name}-migrate", "--region", app.gcp.region, "--project", app.gcp.project, "--wait"]
+    job = cloud_run_name(f"{app.name}-migrate", stack)
+    return ["gcloud", "run", "jobs", "execute", job, "--region", app.gcp.region, "--project", app.gcp.project, "--wait"]
 
 
 def exported_resources(stack: str) -> list[dict[str, Any]]:
@@ -162,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(target_urns(args.stack)))
         return 0
     if app.cloud == "gcp":
-        command = gcp_execute(app)
+        command = gcp_execute(app, args.pulumi_stack.rsplit("/", 1)[-1] if args.pulumi_stack else args.stack)
         if args.dry_run:
             print(shlex.join(command))
             return 0

@@ -188,6 +188,8 @@ class Service(Strict):
             pinned = (self.scaling.min, self.scaling.max) == (1, 1)
             if self.singleton and "scaling" in self.model_fields_set and not pinned:
                 raise ModelError("scaling", "a singleton worker runs exactly one instance; use min: 1, max: 1 or drop `scaling`")
+        if self.kind == "http" and self.public is False and self.route is not None:
+            raise ModelError("route", "a private service (public: false) is not on the load balancer, so it takes no route")
         if self.singleton and self.kind != "worker":
             raise ModelError("singleton", "only workers can be singletons")
         return self
@@ -403,7 +405,12 @@ class App(Strict):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        return _dns_name(value, MAX_APP_NAME)
+        _dns_name(value, MAX_APP_NAME)
+        # The name starts every resource name. Database and cache identifiers refuse two hyphens in a row, and DNS
+        # reserves "--" at the third and fourth characters (IDNA's xn--), so no cloud-neutral name carries one.
+        if "--" in value:
+            raise ValueError(f"{value!r} contains '--'; allowed: 1-{MAX_APP_NAME} lowercase letters, digits and single '-' between them")
+        return value
 
     @field_validator("services", "jobs", "buckets")
     @classmethod
@@ -454,8 +461,8 @@ class App(Strict):
         if self.migrate is not None and self.migrate.service not in self.services:
             raise ModelError("migrate.service", f"{self.migrate.service!r} is not a service; known: {', '.join(self.services)}")
         self._check_images()
-        if self.domain is not None and not self.http_services:
-            raise ModelError("domain", "a domain is set but no service has kind: http to serve it")
+        if self.domain is not None and not self.public_services:
+            raise ModelError("domain", "a domain is set but no public http service serves it")
         external = self.cache.external_url_secret if self.cache else None
         if external is not None and external not in self.secrets:
             raise ModelError("cache.externalUrlSecret", f"{external!r} is not declared under `secrets`")
@@ -483,7 +490,7 @@ class App(Strict):
 
     def _check_routes(self) -> None:
         seen: dict[str, str] = {}
-        for name, svc in self.http_services.items():
+        for name, svc in self.public_services.items():
             route = svc.effective_route
             if route in seen:
                 raise ModelError(
@@ -516,6 +523,11 @@ class App(Strict):
         return {n: s for n, s in self.services.items() if s.kind == "http"}
 
     @property
+    def public_services(self) -> dict[str, Service]:
+        """http services reachable from the internet, through the edge; only they take a route there."""
+        return {n: s for n, s in self.services.items() if s.is_public}
+
+    @property
     def workers(self) -> dict[str, Service]:
         return {n: s for n, s in self.services.items() if s.kind == "worker"}
 
@@ -529,8 +541,8 @@ class App(Strict):
         return {"APP_NAME": self.name, "APP_ENV": self.profile}
 
     def routes_most_specific_first(self) -> list[tuple[str, Service]]:
-        """http services ordered for path routing: longest route first, the catch-all `/` last."""
-        return sorted(self.http_services.items(), key=lambda item: (-len(item[1].effective_route), item[0]))
+        """Public http services ordered for path routing: longest route first, the catch-all `/` last."""
+        return sorted(self.public_services.items(), key=lambda item: (-len(item[1].effective_route), item[0]))
 
 
 def _merge_defaults(data: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:

@@ -41,6 +41,11 @@ class Resource:
     retain_on_delete: bool
     secret_inputs: set[str] = field(default_factory=set)
     dependencies: list[str] = field(default_factory=list)
+    # input name -> URNs its value comes from: what the engine waits for, and what a replacement makes unknown
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    delete_before_replace: bool = False
+    replace_on_changes: list[str] = field(default_factory=list)
+    provider: str | None = None
 
     @property
     def parent_name(self) -> str | None:
@@ -121,14 +126,49 @@ def stack_config(stack: str, root: Path = ROOT) -> tuple[dict[str, Any], list[st
         if isinstance(spec, dict) and "default" in spec:
             config[_qualify(key, name)] = spec["default"]
     secret_keys: list[str] = []
-    for key, value in (read_yaml(root / f"Pulumi.{stack}.yaml").get("config") or {}).items():
+    stack_file = read_yaml(root / f"Pulumi.{stack}.yaml")
+    for key, value in (stack_file.get("config") or {}).items():
         full = _qualify(key, name)
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            # Encrypted values cannot be read offline; stand in a marked placeholder.
-            value = SECRET_PLACEHOLDER
+        # Encrypted values cannot be read offline; stand in a marked placeholder. `config set --secret --path`
+        # encrypts one leaf of a map, and the engine then marks the whole key secret.
+        value, encrypted = _without_ciphertext(value)
+        if encrypted:
             secret_keys.append(full)
         config[full] = value
+    if stack_file.get("environment"):
+        _stand_in_environment_secrets(config, secret_keys, name)
     return config, secret_keys
+
+
+def _without_ciphertext(value: Any) -> tuple[Any, bool]:
+    """`value` with each `{secure: ...}` replaced by the placeholder, and whether there was one."""
+    if isinstance(value, dict) and set(value) == {"secure"}:
+        return SECRET_PLACEHOLDER, True
+    if isinstance(value, dict):
+        pairs = {k: _without_ciphertext(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in pairs.items()}, any(e for _, e in pairs.values())
+    if isinstance(value, list):
+        items = [_without_ciphertext(v) for v in value]
+        return [v for v, _ in items], any(e for _, e in items)
+    return value, False
+
+
+def _stand_in_environment_secrets(config: dict[str, Any], secret_keys: list[str], project: str) -> None:
+    """A stack that imports Pulumi ESC environments gets its secret values from them, which cannot be read
+    offline: stand in a placeholder for each declared secret the stack file does not set itself."""
+    declared = config.get(f"{project}:secrets")
+    if not isinstance(declared, dict):
+        return
+    key = f"{project}:secretValues"
+    values = config.get(key) if isinstance(config.get(key), dict) else {}
+    assert isinstance(values, dict)
+    for secret, spec in declared.items():
+        if not (isinstance(spec, dict) and spec.get("generate")):
+            values.setdefault(secret, SECRET_PLACEHOLDER)
+    if values:
+        config[key] = values
+        if key not in secret_keys:
+            secret_keys.append(key)
 
 
 def _qualify(key: str, project: str) -> str:
@@ -188,6 +228,8 @@ _COMPUTED: dict[str, Any] = {
         ]
     },
     "aws:s3/bucket:Bucket": lambda n, i: {"bucket": i.get("bucket", n), "bucketRegionalDomainName": f"{n}.s3.amazonaws.com"},
+    # The version reports its secret's ARN; the secret and its version share a logical name here.
+    "aws:secretsmanager/secretVersion:SecretVersion": lambda n, i: {"secretArn": f"arn:aws:secretsmanager:us-east-1:{ACCOUNT_ID}:{n}"},
     "aws:sqs/queue:Queue": lambda n, i: {"url": f"https://sqs.us-east-1.amazonaws.com/{ACCOUNT_ID}/{n}"},
     "gcp:cloudrunv2/service:Service": lambda n, i: {"uri": f"https://{i.get('name', n)}-abc123-uc.a.run.app"},
     "gcp:sql/databaseInstance:DatabaseInstance": lambda n, i: {
@@ -293,6 +335,10 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 retain_on_delete=bool(request.retainOnDelete),
                 secret_inputs=secret_inputs,
                 dependencies=list(request.dependencies),
+                property_dependencies={key: list(deps.urns) for key, deps in request.propertyDependencies.items()},
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                replace_on_changes=list(request.replaceOnChanges),
+                provider=request.provider or None,
             )
         )
         return response

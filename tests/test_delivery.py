@@ -38,7 +38,7 @@ def test_aws_builds_into_an_immutable_scanned_ecr_repository(aws_built: Any) -> 
     assert repo.protect
     assert aws_built.one("aws:ecr/lifecyclePolicy:LifecyclePolicy")
     image = aws_built.one("docker:index/image:Image").inputs
-    assert image["imageName"] == "123456789012.dkr.ecr.us-east-1.amazonaws.com/pmis/api:1.4.2"
+    assert image["imageName"] == "123456789012.dkr.ecr.us-east-1.amazonaws.com/pmis/test/api:1.4.2"  # the repository carries the stack
     assert image["build"]["platform"] == "linux/amd64" and image["build"]["target"] == "runtime"
     assert image["build"]["args"] == {"PYTHON": "3.11"}
 
@@ -51,7 +51,7 @@ def test_aws_registry_login_comes_from_the_token_call(aws_built: Any) -> None:
 
 
 def test_aws_services_and_jobs_run_the_pushed_digest(aws_built: Any) -> None:
-    digest = "123456789012.dkr.ecr.us-east-1.amazonaws.com/pmis/api@sha256:" + "0" * 64
+    digest = "123456789012.dkr.ecr.us-east-1.amazonaws.com/pmis/test/api@sha256:" + "0" * 64
     for task in ("pmis-api", "pmis-check-overdue-tasks", "pmis-migrate"):
         (definition,) = inputs_json(aws_built.one("aws:ecs/taskDefinition:TaskDefinition", task).inputs["containerDefinitions"])
         assert definition["image"] == digest, task
@@ -62,10 +62,10 @@ def test_aws_services_and_jobs_run_the_pushed_digest(aws_built: Any) -> None:
 
 def test_gcp_builds_into_artifact_registry_and_runs_the_digest(gcp_built: Any) -> None:
     image = gcp_built.one("docker:index/image:Image").inputs
-    assert image["imageName"] == "us-central1-docker.pkg.dev/pmis-production/pmis/api:1.4.2"
+    assert image["imageName"] == "us-central1-docker.pkg.dev/pmis-production/pmis-test/api:1.4.2"
     assert image["registry"]["username"] == "oauth2accesstoken" and image["registry"]["password"] == "mock-token"
     service = gcp_built.one("gcp:cloudrunv2/service:Service", "pmis-api").inputs
-    assert service["template"]["containers"][0]["image"] == "us-central1-docker.pkg.dev/pmis-production/pmis/api@sha256:" + "0" * 64
+    assert service["template"]["containers"][0]["image"] == "us-central1-docker.pkg.dev/pmis-production/pmis-test/api@sha256:" + "0" * 64
 
 
 def test_a_build_needs_a_version() -> None:
@@ -148,7 +148,7 @@ def test_migrate_runs_the_task_named_by_the_stack_state(monkeypatch, capsys) -> 
         "awsvpcConfiguration": {"subnets": ["subnet-0", "subnet-1"], "securityGroups": ["sg-api"], "assignPublicIp": "DISABLED"}
     }
     assert migrate.main(["run", "gcp-prod", "--dry-run"]) == 0
-    assert "gcloud run jobs execute pmis-migrate --region us-central1 --project pmis-production --wait" in capsys.readouterr().out
+    assert "gcloud run jobs execute pmis-migrate-gcp-prod --region us-central1 --project pmis-production --wait" in capsys.readouterr().out
 
 
 def test_migrate_waits_for_the_task_and_fails_on_a_non_zero_exit(monkeypatch) -> None:

@@ -55,7 +55,7 @@ def test_database_user_password_is_generated_and_stored_in_secret_manager(gcp_pr
     user = gcp_prod.one("gcp:sql/user:User")
     assert user.inputs["password"], "a generated password is set"
     secrets = {s.inputs["secretId"] for s in gcp_prod.of_type("gcp:secretmanager/secret:Secret")}
-    assert {"pmis-database-url", "pmis-database-password"} <= secrets
+    assert {"pmis-database-url-gcp-prod", "pmis-database-password-gcp-prod"} <= secrets
 
 
 def test_memorystore_is_standard_ha_with_auth_tls_and_persistence(gcp_prod: Rendering) -> None:
@@ -120,7 +120,7 @@ def test_worker_is_a_worker_pool_with_no_ingress_and_no_public_invoker(gcp_prod:
     assert "ingress" not in pool and pool["deletionProtection"] is False
     assert not any(r.type.startswith("gcp:cloudrunv2/workerPoolIam") for r in gcp_prod.resources)
     invokers = {m.inputs["name"] for m in gcp_prod.of_type("gcp:cloudrunv2/serviceIamMember:ServiceIamMember")}
-    assert invokers == {"pmis-api", "pmis-web"}
+    assert invokers == {"pmis-api-gcp-prod", "pmis-web-gcp-prod"}
 
 
 def test_scheduler_runs_the_job_at_midnight_utc_with_an_oauth_token(gcp_prod: Rendering) -> None:
@@ -133,13 +133,13 @@ def test_scheduler_runs_the_job_at_midnight_utc_with_an_oauth_token(gcp_prod: Re
     target = trigger["httpTarget"]
     assert target["uri"] == "https://run.googleapis.com/v2/projects/pmis-production/locations/us-central1/jobs/pmis-check-overdue-tasks:run"
     assert target["httpMethod"] == "POST"
-    assert target["oauthToken"]["serviceAccountEmail"] == "pmis-scheduler@project.iam.gserviceaccount.com"
+    assert target["oauthToken"]["serviceAccountEmail"] == "pmis-scheduler-gcp-prod@project.iam.gserviceaccount.com"
     assert "oidcToken" not in target
     assert trigger["retryConfig"]["retryCount"] == 3
 
 
 def test_the_invoker_may_run_only_the_jobs(gcp_prod: Rendering) -> None:
-    invoker = "serviceAccount:pmis-scheduler@project.iam.gserviceaccount.com"
+    invoker = "serviceAccount:pmis-scheduler-gcp-prod@project.iam.gserviceaccount.com"
     grants = [r for r in gcp_prod.resources if r.inputs.get("member") == invoker]
     assert [(g.type, g.inputs["role"]) for g in grants] == [("gcp:cloudrunv2/jobIamMember:JobIamMember", "roles/run.invoker")]
 

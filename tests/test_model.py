@@ -90,7 +90,7 @@ REFUSED = {
         app(
             cloud="gcp",
             gcp={"project": "my-project-1"},
-            migrate={"service": "web", "command": ["migrate"]},
+            migrate={"service": "web", "command": ["migrate"], "cpu": 0.5},
             services={"web": {"kind": "http", "image": "ghcr.io/example/web:1.0.0", "port": 8080, "cpu": 1}},
         ),
         "migrate.cpu: 0.5 vCPU is not available with the gen2 execution environment",
@@ -101,7 +101,7 @@ REFUSED = {
     ),
     "domain without an http service": (
         app(services={"w": {"kind": "worker", "image": "ghcr.io/example/w:1.0.0"}}, domain={"name": "app.example.com"}),
-        "domain: a domain is set but no service has kind: http",
+        "domain: a domain is set but no public http service serves it",
     ),
     "min above max": (
         with_service(scaling={"min": 5, "max": 2}),
@@ -200,7 +200,11 @@ REFUSED = {
         "services.web.memory: 8192 MiB needs at least 2 vCPU on Cloud Run",
     ),
     "Cloud Run fractional CPU": (
-        app(cloud="gcp", gcp={"project": "my-project-1"}),
+        app(
+            cloud="gcp",
+            gcp={"project": "my-project-1"},
+            services={"web": {"kind": "http", "image": "ghcr.io/example/web:1.0.0", "port": 8080, "cpu": 0.5}},
+        ),
         "services.web.cpu: 0.5 vCPU is not available with the gen2 execution environment; allowed: 1, 2, 4, 6, 8",
     ),
 }

@@ -10,8 +10,14 @@ import pulumi_aws as aws
 from components.aws.app import AwsApp
 from components.aws.limits import validate
 from stacks.config import Stack
+from stacks.model import App
 
-__all__ = ["deploy", "validate"]
+__all__ = ["deploy", "validate", "with_defaults"]
+
+
+def with_defaults(app: App) -> App:
+    """The model's defaults are all valid on Fargate."""
+    return app
 
 
 def deploy(stack: Stack) -> dict[str, Any]:

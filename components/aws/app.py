@@ -19,6 +19,7 @@ from components.aws.secrets import AppSecrets
 from components.aws.security import SecurityGroups
 from components.aws.service import FargateService
 from components.aws.task import Container, FargateTask, Wiring
+from components.naming import scoped
 from components.stateful import keep
 from stacks.model import App, Service, bucket_env_name
 
@@ -41,7 +42,7 @@ class AwsApp(pulumi.ComponentResource):
             deletion_window_in_days=30,
             opts=keep(self, app.protect),
         )
-        aws.kms.Alias(name, name=f"alias/{name}", target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=key))
+        aws.kms.Alias(name, name=f"alias/{scoped(name)}", target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=key))
         network = Network(name, app, settings.log_retention_days, opts=child)
         groups = SecurityGroups(name, app, network.vpc, opts=child)
         secrets = AppSecrets(name, app, secret_values, key.arn, opts=child)
@@ -61,19 +62,20 @@ class AwsApp(pulumi.ComponentResource):
         )
         buckets = Buckets(name, app, key.arn, opts=child)
         registry = Registry(name, app, key.arn, opts=child)
-        edge = Edge(name, app, network.vpc, network.public_subnet_ids, groups.load_balancer, opts=child) if app.http_services else None
+        # A service declared private is never attached to the internet-facing load balancer.
+        edge = Edge(name, app, network.vpc, network.public_subnet_ids, groups.load_balancer, opts=child) if app.public_services else None
 
         cluster = aws.ecs.Cluster(name, settings=[{"name": "containerInsights", "value": "enhanced"}], opts=child)
 
         def wiring(svc_name: str, svc: Service) -> Wiring:
-            wired = Wiring(env=dict(app.identity_env), kms_key_arn=key.arn)
-            if svc_name in registry.repositories:
-                wired.repository_arns.append(registry.repositories[svc_name].arn)
+            # Secret references are read from their versions, so a task definition waits for every value it reads.
+            wired = Wiring(env=dict(app.identity_env), kms_key_arn=key.arn, needs=list(network.private_egress))
+            wired.repository_arns += registry.pull_arns[svc_name]
             if svc.kind == "http":
                 wired.env["PORT"] = str(svc.port)
             for secret in svc.secrets:
-                wired.secrets[secret] = secrets.arns[secret]
-                wired.secret_arns.append(secrets.arns[secret])
+                wired.secrets[secret] = secrets.stored[secret].arn
+                wired.secret_arns.append(secrets.stored[secret].arn)
             if svc.database and database is not None:
                 arn = database.credentials.arn
                 wired.secret_arns.append(arn)
@@ -91,8 +93,8 @@ class AwsApp(pulumi.ComponentResource):
                     wired.secrets["REDIS_URL"] = pulumi.Output.concat(cache.connection.arn, ":url::")
                     wired.secret_arns.append(cache.connection.arn)
                 elif app.cache and app.cache.external_url_secret:
-                    wired.secrets["REDIS_URL"] = secrets.arns[app.cache.external_url_secret]
-                    wired.secret_arns.append(secrets.arns[app.cache.external_url_secret])
+                    wired.secrets["REDIS_URL"] = secrets.stored[app.cache.external_url_secret].arn
+                    wired.secret_arns.append(secrets.stored[app.cache.external_url_secret].arn)
             for bucket in svc.buckets:
                 wired.env[bucket_env_name(bucket)] = buckets.buckets[bucket].bucket
                 wired.bucket_arns.append(buckets.buckets[bucket].arn)

@@ -1,4 +1,4 @@
-"""S3 buckets: private, encrypted, versioned, with lifecycle rules from the model."""
+"""S3 buckets: private (or public-read when the model says so), encrypted, versioned, with lifecycle rules from the model."""
 
 from __future__ import annotations
 
@@ -7,6 +7,11 @@ import pulumi_aws as aws
 
 from components.stateful import keep
 from stacks.model import App, Bucket
+
+# The tag that says "the model declared this bucket public-read". The policy pack (policy/rules.py, which cannot
+# import the program) reads the same tag and then accepts the open public access block only together with the
+# exact public-read policy below.
+PUBLIC_READ_TAG = "public-read"
 
 
 class Buckets(pulumi.ComponentResource):
@@ -18,10 +23,11 @@ class Buckets(pulumi.ComponentResource):
         self.register_outputs({n: b.bucket for n, b in self.buckets.items()})
 
     def _bucket(self, name: str, app: App, spec: Bucket, key_arn: pulumi.Input[str]) -> aws.s3.Bucket:
-        bucket = aws.s3.Bucket(name, force_destroy=False, opts=keep(self, app.protect))
+        tags = {PUBLIC_READ_TAG: "true"} if spec.public else None
+        bucket = aws.s3.Bucket(name, force_destroy=False, tags=tags, opts=keep(self, app.protect))
         child = pulumi.ResourceOptions(parent=bucket)
         aws.s3.BucketOwnershipControls(name, bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}, opts=child)
-        aws.s3.BucketPublicAccessBlock(
+        access_block = aws.s3.BucketPublicAccessBlock(
             name,
             bucket=bucket.id,
             block_public_acls=True,
@@ -30,15 +36,19 @@ class Buckets(pulumi.ComponentResource):
             restrict_public_buckets=not spec.public,
             opts=child,
         )
+        # A public-read bucket is encrypted with S3-managed keys (SSE-S3, AES256), not the app's KMS key: S3 decrypts an
+        # SSE-KMS object only for a SigV4-signed request, so anonymous GETs of SSE-KMS objects fail (AWS re:Post,
+        # "Requests specifying Server Side Encryption with AWS KMS managed keys require AWS Signature Version 4":
+        # https://repost.aws/knowledge-center/s3-kms-signature-version-error, "You made an anonymous request").
+        # The default applies to new objects only: objects stored before a bucket turned public keep their KMS encryption
+        # until copied over themselves. Private buckets keep SSE-KMS with the app's key.
+        by_default: dict[str, pulumi.Input[str]] = (
+            {"sse_algorithm": "AES256"} if spec.public else {"sse_algorithm": "aws:kms", "kms_master_key_id": key_arn}
+        )
         aws.s3.BucketServerSideEncryptionConfiguration(
             name,
             bucket=bucket.id,
-            rules=[
-                {
-                    "apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms", "kms_master_key_id": key_arn},
-                    "bucket_key_enabled": True,
-                }
-            ],
+            rules=[{"apply_server_side_encryption_by_default": by_default, "bucket_key_enabled": not spec.public}],
             opts=child,
         )
         aws.s3.BucketVersioning(
@@ -78,10 +88,14 @@ class Buckets(pulumi.ComponentResource):
         ]
         if spec.public:
             statements.append({"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": objects})
+        # After the public access block: while block_public_policy is still true (a new bucket's default, or the block's
+        # previous state) S3 rejects a public policy with AccessDenied ("Setting this element to TRUE causes Amazon S3 to
+        # reject calls to PUT Bucket policy if the specified bucket policy allows public access":
+        # https://docs.aws.amazon.com/AmazonS3/latest/API/API_PublicAccessBlockConfiguration.html).
         aws.s3.BucketPolicy(
             name,
             bucket=bucket.id,
             policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements}),
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=bucket, depends_on=[access_block]),
         )
         return bucket

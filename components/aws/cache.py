@@ -6,8 +6,9 @@ import json
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 
-from components.aws.secrets import credentials_secret
+from components.aws.secrets import StoredSecret, credentials_secret
 from components.aws.security import admit_clients
 from components.passwords import generated_password
 from components.stateful import final_snapshot_name, keep
@@ -34,7 +35,9 @@ def node_type(memory_gb: float) -> str:
 
 class Cache(pulumi.ComponentResource):
     group: aws.elasticache.ReplicationGroup
-    connection: aws.secretsmanager.Secret
+    auth_token: random.RandomPassword
+    final_snapshot_suffix: random.RandomId
+    connection: StoredSecret
 
     def __init__(
         self,
@@ -53,7 +56,15 @@ class Cache(pulumi.ComponentResource):
             name, subnet_ids=subnet_ids, description=f"{app.name} cache subnets (private)", opts=pulumi.ResourceOptions(parent=self)
         )
         group = admit_clients(f"{name}-cache-clients", vpc, PORT, clients, "Redis", self)
-        token = generated_password(f"{name}-auth-token", self, length=64)
+        token = self.auth_token = generated_password(f"{name}-auth-token", self, length=64)
+        # The inputs that make the provider replace the group (ForceNew in its schema: hashicorp/terraform-provider-aws
+        # internal/service/elasticache/replication_group.go); a new group gets a new final snapshot name.
+        self.final_snapshot_suffix, snapshot_name = final_snapshot_name(
+            app.name,
+            "cache",
+            self,
+            {"engine": "redis", "port": str(PORT), "atRestEncryptionEnabled": "true", "kmsKeyId": key_arn, "subnetGroupName": subnets.name},
+        )
         self.group = aws.elasticache.ReplicationGroup(
             name,
             description=f"{app.name} Redis: cache, Celery broker and result backend",
@@ -75,7 +86,7 @@ class Cache(pulumi.ComponentResource):
             maintenance_window="sun:05:30-sun:06:30",
             auto_minor_version_upgrade=True,
             apply_immediately=False,
-            final_snapshot_identifier=final_snapshot_name(app.name, "cache"),
+            final_snapshot_identifier=snapshot_name,
             opts=keep(self, app.protect),
         )
         document = pulumi.Output.all(self.group.primary_endpoint_address, token.result).apply(

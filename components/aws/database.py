@@ -1,4 +1,29 @@
-"""RDS PostgreSQL in the private subnets, reachable only from the workloads that use it."""
+"""RDS PostgreSQL in the private subnets, reachable only from the workloads that use it.
+
+Major version upgrade (`database.version: 15` -> `16`), in one `pulumi up`, never a replacement:
+
+1. The parameter group's `family` changes, which the provider can only do by replacing the group. Pulumi replaces
+   create-before-delete, and the group is auto-named, so the new `postgres16` group exists before anything moves.
+2. The instance is updated in place: `engine_version` and `parameter_group_name` go to RDS in one ModifyDBInstance
+   call with AllowMajorVersionUpgrade (RDS refuses a major version without it; a custom parameter group must be of
+   the target family: "How to perform a major version upgrade for RDS for PostgreSQL", step 1). Neither input is
+   ForceNew (hashicorp/terraform-provider-aws internal/service/rds/instance.go schema; resourceInstanceUpdate sends
+   both together).
+3. Pulumi deletes the old group last. RDS refuses to delete a group an instance still uses, so the modification
+   must have happened by then: `apply_immediately=True`. With False, RDS queues both changes for the maintenance
+   window, the old group stays attached, and the delete fails the update.
+
+`apply_immediately=True` therefore applies every change at `pulumi up` (reviewed in the deploy workflow) rather than in
+the maintenance window, and leaves no pending modification for the daily drift check to report. The upgrade itself
+takes the instance down while pg_upgrade runs (Multi-AZ does not avoid it; RDS snapshots before and after).
+
+RDS Blue/Green (`blue_green_update`) is not used: the provider's low-downtime updates "cannot be used with DB
+Instances with replicas" (this stack has `readReplica`), and a PostgreSQL major upgrade by Blue/Green runs on
+logical replication, which needs `rds.logical_replication` (a static parameter, so a reboot) and does not replicate
+DDL or sequences (RDS user guide, "PostgreSQL replication methods for blue/green deployments" and "Limitations and
+considerations for Amazon RDS blue/green deployments"). For a zero-downtime upgrade, run a Blue/Green deployment by
+hand and point the stack at the result (README, "Major version upgrade").
+"""
 
 from __future__ import annotations
 
@@ -6,8 +31,10 @@ import json
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 
-from components.aws.secrets import credentials_secret
+from components.aws import limits
+from components.aws.secrets import StoredSecret, credentials_secret
 from components.aws.security import admit_clients
 from components.passwords import generated_password
 from components.stateful import final_snapshot_name, keep
@@ -19,9 +46,18 @@ USERNAME = "app"
 INSTANCE_CLASS = {"small": "db.t4g.medium", "medium": "db.m7g.large", "large": "db.m7g.xlarge", "xlarge": "db.m7g.2xlarge"}
 
 
+# Opting out of paid RDS Extended Support, which RDS otherwise enrolls an instance in when its major version passes
+# the end of standard support (RDS user guide, "Amazon RDS Extended Support"). The allowed versions are kept inside
+# standard support by components/aws/limits.py.
+LIFECYCLE = "open-source-rds-extended-support-disabled"
+
+
 class Database(pulumi.ComponentResource):
     instance: aws.rds.Instance
-    credentials: aws.secretsmanager.Secret
+    parameters: aws.rds.ParameterGroup
+    password: random.RandomPassword
+    final_snapshot_suffix: random.RandomId
+    credentials: StoredSecret
 
     def __init__(
         self,
@@ -36,10 +72,15 @@ class Database(pulumi.ComponentResource):
         super().__init__("shipyard:aws:Database", name, None, opts)
         db = app.database
         assert db is not None and app.aws is not None
+        # `limits.validate` refused a version past its end of standard support; one close to it deploys with a warning.
+        warning = limits.database_version_warning(db.version, limits.today())
+        if warning:
+            pulumi.log.warn(warning, resource=self)
         child = pulumi.ResourceOptions(parent=self)
         subnets = aws.rds.SubnetGroup(name, subnet_ids=subnet_ids, description=f"{app.name} database subnets (private)", opts=child)
         group = admit_clients(f"{name}-database-clients", vpc, PORT, clients, "PostgreSQL", self)
-        parameters = aws.rds.ParameterGroup(
+        # Auto-named, so a new family (a major upgrade) creates the new group before the old one is deleted.
+        parameters = self.parameters = aws.rds.ParameterGroup(
             name,
             family=f"postgres{db.version}",
             description=f"{app.name}: TLS only, slow-query and lock logging",
@@ -52,12 +93,23 @@ class Database(pulumi.ComponentResource):
             ],
             opts=child,
         )
-        password = generated_password(f"{name}-password", self)
+        password = self.password = generated_password(f"{name}-password", self)
+        # The inputs that make the provider replace the instance (ForceNew in its schema): a new instance gets a
+        # new final snapshot name, so the old one's snapshot never blocks the new one's deletion.
+        self.final_snapshot_suffix, snapshot_name = final_snapshot_name(
+            app.name,
+            "database",
+            self,
+            {"engine": "postgres", "dbName": db.name, "username": USERNAME, "storageEncrypted": "true", "kmsKeyId": key_arn},
+        )
+        autoscaling = db.max_storage_gb > db.storage_gb
         self.instance = aws.rds.Instance(
             name,
             identifier_prefix=f"{app.name}-",
             engine="postgres",
             engine_version=str(db.version),
+            engine_lifecycle_support=LIFECYCLE,
+            allow_major_version_upgrade=True,
             instance_class=app.aws.database_instance_class or INSTANCE_CLASS[db.size],
             db_name=db.name,
             username=USERNAME,
@@ -79,13 +131,18 @@ class Database(pulumi.ComponentResource):
             copy_tags_to_snapshot=True,
             deletion_protection=db.deletion_protection,
             skip_final_snapshot=False,
-            final_snapshot_identifier=final_snapshot_name(app.name, "database"),
+            final_snapshot_identifier=snapshot_name,
             performance_insights_enabled=True,
             performance_insights_kms_key_id=key_arn,
             enabled_cloudwatch_logs_exports=["postgresql", "upgrade"],
             auto_minor_version_upgrade=True,
-            apply_immediately=False,
-            opts=keep(self, app.protect),
+            # See the module docstring: a major upgrade must happen within the `pulumi up` that asks for it.
+            apply_immediately=True,
+            # RDS storage autoscaling grows `allocated_storage` up to `max_allocated_storage` by itself; without
+            # this, the next `up` would ask to shrink it back, which RDS refuses. The provider suppresses that diff
+            # too (instance.go, allocated_storage DiffSuppressFunc); ignoring it here does not depend on the
+            # provider's rule. With autoscaling off (max == storage) a new `storageGb` still reaches the instance.
+            opts=keep(self, app.protect, ignore_changes=["allocatedStorage"] if autoscaling else []),
         )
         if db.read_replica:
             aws.rds.Instance(
@@ -103,6 +160,9 @@ class Database(pulumi.ComponentResource):
                 skip_final_snapshot=True,
                 deletion_protection=db.deletion_protection,
                 auto_minor_version_upgrade=True,
+                # RDS upgrades in-Region replicas with their source; the replica must leave the old parameter
+                # group in the same `up` too, or that group cannot be deleted.
+                apply_immediately=True,
                 opts=pulumi.ResourceOptions(parent=self.instance),
             )
         document = pulumi.Output.all(self.instance.address, password.result).apply(lambda args: _connection(args[0], args[1], db.name))

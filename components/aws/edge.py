@@ -5,6 +5,8 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from components.naming import short_id
+from stacks.engine_tables import AUTONAME_RANDOM_CHARS
 from stacks.model import App, Service
 
 # TLS 1.2 and 1.3 only. Source: ELB docs, "Security policies for your Application Load Balancer".
@@ -17,6 +19,9 @@ MANAGED_RULE_GROUPS = (
     "AWSManagedRulesSQLiRuleSet",
 )
 RULE_PRIORITY_STEP = 10
+# Target group names: at most 32 characters. Source: ELB API reference, CreateTargetGroup `Name`.
+TARGET_GROUP_NAME_MAX = 32
+AUTONAME_SUFFIX = 1 + AUTONAME_RANDOM_CHARS  # "-" and the engine's random characters
 
 
 def path_patterns(route: str) -> list[str]:
@@ -52,15 +57,17 @@ class Edge(pulumi.ComponentResource):
             idle_timeout=60,
             opts=child,
         )
-        self.target_groups = {svc_name: self._target_group(name, svc_name, svc, vpc) for svc_name, svc in app.http_services.items()}
+        self.target_groups = {svc_name: self._target_group(name, svc_name, svc, vpc) for svc_name, svc in app.public_services.items()}
         listener = self._listener(name, app)
         self.routing = [listener, *self._routes(name, app, listener)]
         self._firewall(name)
         self.register_outputs({"dns_name": self.load_balancer.dns_name, "url": self.url})
 
     def _target_group(self, name: str, svc_name: str, svc: Service, vpc: aws.ec2.Vpc) -> aws.lb.TargetGroup:
+        # Autonamed (a replacement needs a second group under a new name while the first is in use), so the
+        # logical name leaves room for the engine's 8-character suffix within the 32 characters AWS allows.
         return aws.lb.TargetGroup(
-            f"{name}-{svc_name}",
+            short_id(f"{name}-{svc_name}", TARGET_GROUP_NAME_MAX - AUTONAME_SUFFIX),
             port=svc.port,
             protocol="HTTP",
             target_type="ip",
@@ -78,7 +85,7 @@ class Edge(pulumi.ComponentResource):
         )
 
     def _default_action(self, app: App) -> dict[str, object]:
-        catch_all = [n for n, svc in app.http_services.items() if svc.effective_route == "/"]
+        catch_all = [n for n, svc in app.public_services.items() if svc.effective_route == "/"]
         if catch_all:
             return {"type": "forward", "target_group_arn": self.target_groups[catch_all[0]].arn}
         return {

@@ -15,6 +15,8 @@ class Network(pulumi.ComponentResource):
     vpc: aws.ec2.Vpc
     public_subnet_ids: list[pulumi.Output[str]]
     private_subnet_ids: list[pulumi.Output[str]]
+    # What a task in a private subnet needs to reach the internet (image pulls, AWS APIs): NAT gateways and routes.
+    private_egress: list[pulumi.Resource]
 
     def __init__(self, name: str, app: App, log_retention_days: int, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("shipyard:aws:Network", name, None, opts)
@@ -46,7 +48,7 @@ class Network(pulumi.ComponentResource):
             tags={"Name": f"{name}-public"},
             opts=vpc_child,
         )
-        self.public_subnet_ids, self.private_subnet_ids = [], []
+        self.public_subnet_ids, self.private_subnet_ids, self.private_egress = [], [], []
         nat_ids: list[pulumi.Output[str]] = []
         for index, zone in enumerate(zones):
             public = aws.ec2.Subnet(
@@ -74,6 +76,7 @@ class Network(pulumi.ComponentResource):
                     opts=pulumi.ResourceOptions(parent=public, depends_on=[gateway]),
                 )
                 nat_ids.append(nat.id)
+                self.private_egress.append(nat)
 
             private = aws.ec2.Subnet(
                 f"{name}-private-{index}",
@@ -90,9 +93,10 @@ class Network(pulumi.ComponentResource):
                 tags={"Name": f"{name}-private-{zone}"},
                 opts=vpc_child,
             )
-            aws.ec2.RouteTableAssociation(
+            association = aws.ec2.RouteTableAssociation(
                 f"{name}-private-{index}", subnet_id=private.id, route_table_id=routes.id, opts=pulumi.ResourceOptions(parent=private)
             )
+            self.private_egress += [routes, association]
             self.private_subnet_ids.append(private.id)
 
         self._flow_logs(name, log_retention_days)

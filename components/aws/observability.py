@@ -110,7 +110,9 @@ class Alarms(pulumi.ComponentResource):
 
     def _encrypted_topic(self, name: str, account_id: pulumi.Input[str], protect: bool) -> aws.sns.Topic:
         """A topic CloudWatch can publish to: the AWS-managed SNS key does not let CloudWatch encrypt, so bring our own."""
-        root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
+        # The partition from the provider, not a literal `aws`: GovCloud (aws-us-gov) and China (aws-cn) ARNs differ.
+        partition = aws.get_partition_output(opts=pulumi.InvokeOptions(parent=self)).partition
+        root = pulumi.Output.concat("arn:", partition, ":iam::", account_id, ":root")
         only_this_account = {"StringEquals": {"aws:SourceAccount": account_id}}
         key_policy = {
             "Version": "2012-10-17",

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pulumi
 import pulumi_aws as aws
 
 from components.images import RegistryLogin, build_and_push
+from components.naming import scoped
 from components.stateful import keep
 from stacks.model import App
 
 KEEP_IMAGES = 30
 PLATFORM = {"x86_64": "linux/amd64", "arm64": "linux/arm64"}
+# A private ECR image: `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]/<repository>[:tag|@digest]`.
+# Source: Amazon ECR user guide, "Private registry concepts" (registry URL format).
+ECR_IMAGE = re.compile(r"^(?P<account>\d{12})\.dkr\.ecr(-fips)?\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?/(?P<repository>[^:@]+)")
+
+
+def ecr_repository_arn(image: str, partition: pulumi.Input[str]) -> pulumi.Output[str] | None:
+    """The ARN of the private ECR repository `image` lives in, or None for other registries (public ones need no grant)."""
+    match = ECR_IMAGE.match(image)
+    if match is None:
+        return None
+    return pulumi.Output.concat("arn:", partition, ":ecr:", match["region"], ":", match["account"], ":repository/", match["repository"])
 
 
 class Registry(pulumi.ComponentResource):
@@ -20,11 +33,14 @@ class Registry(pulumi.ComponentResource):
 
     repositories: dict[str, aws.ecr.Repository]
     images: dict[str, pulumi.Input[str]]
+    # ECR repositories each service pulls from: the execution role is granted exactly these.
+    pull_arns: dict[str, list[pulumi.Input[str]]]
 
     def __init__(self, name: str, app: App, key_arn: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("shipyard:aws:Registry", name, None, opts)
         assert app.aws is not None
-        self.repositories, self.images = {}, {}
+        self.repositories, self.images, self.pull_arns = {}, {}, {}
+        partition = aws.get_partition_output(opts=pulumi.InvokeOptions(parent=self)).partition
         lifecycle = json.dumps(
             {
                 "rules": [
@@ -40,10 +56,12 @@ class Registry(pulumi.ComponentResource):
         for svc_name, svc in app.services.items():
             if svc.build is None:
                 self.images[svc_name] = svc.image or ""
+                arn = ecr_repository_arn(svc.image or "", partition)
+                self.pull_arns[svc_name] = [arn] if arn is not None else []
                 continue
             repository = aws.ecr.Repository(
                 f"{name}-{svc_name}",
-                name=f"{app.name}/{svc_name}",
+                name=scoped(app.name, svc_name, separator="/"),
                 image_tag_mutability="IMMUTABLE",
                 image_scanning_configuration={"scan_on_push": True},
                 encryption_configurations=[{"encryption_type": "KMS", "kms_key": key_arn}],
@@ -60,4 +78,5 @@ class Registry(pulumi.ComponentResource):
                 f"{name}-{svc_name}", svc.build, repository.repository_url, app.version, PLATFORM[app.aws.architecture], login, repository
             )
             self.repositories[svc_name] = repository
+            self.pull_arns[svc_name] = [repository.arn]
         self.register_outputs({n: r.repository_url for n, r in self.repositories.items()})

@@ -3,19 +3,52 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
+from components.naming import scoped
 from components.passwords import app_secret_value
 from components.stateful import keep
 from stacks.model import App
 
 
+@dataclass
+class StoredSecret:
+    """A secret and the version that holds its value.
+
+    `arn` is read from the version, so whatever references it waits for the value to exist: a task started
+    before that fails with "secret has no value". The version is never protected: a new value replaces it
+    (its `secretString` forces replacement), and the engine refuses to replace a protected resource.
+    """
+
+    secret: aws.secretsmanager.Secret
+    version: aws.secretsmanager.SecretVersion
+
+    @property
+    def arn(self) -> pulumi.Output[str]:
+        return self.version.secret_arn
+
+
+def store(
+    name: str,
+    value: pulumi.Input[str],
+    protect: bool,
+    parent: pulumi.Resource,
+    **secret_args: object,
+) -> StoredSecret:
+    secret = aws.secretsmanager.Secret(name, opts=keep(parent, protect), **secret_args)
+    version = aws.secretsmanager.SecretVersion(
+        name, secret_id=secret.id, secret_string=value, opts=pulumi.ResourceOptions(parent=secret, protect=False)
+    )
+    return StoredSecret(secret, version)
+
+
 class AppSecrets(pulumi.ComponentResource):
     """Containers reference these by ARN; their values never appear in a task definition."""
 
-    arns: dict[str, pulumi.Output[str]]
+    stored: dict[str, StoredSecret]
 
     def __init__(
         self,
@@ -26,26 +59,19 @@ class AppSecrets(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("shipyard:aws:AppSecrets", name, None, opts)
-        self.arns = {}
+        self.stored = {}
         for secret_name, spec in app.secrets.items():
             slug = f"{name}-{secret_name.lower().replace('_', '-')}"
-            secret = aws.secretsmanager.Secret(
+            self.stored[secret_name] = store(
                 slug,
-                name_prefix=f"{app.name}/{secret_name}-",
+                app_secret_value(slug, secret_name, spec, values, self),
+                app.protect,
+                self,
+                name_prefix=f"{scoped(app.name, secret_name, separator='/')}-",
                 kms_key_id=key_arn,
                 recovery_window_in_days=30 if app.production else 7,
                 description=f"{app.name} application secret {secret_name}",
-                opts=keep(self, app.protect),
             )
-            self.arns[secret_name] = secret.arn
-            value = app_secret_value(slug, secret_name, spec, values, secret)
-            if value is not None:
-                aws.secretsmanager.SecretVersion(
-                    slug,
-                    secret_id=secret.id,
-                    secret_string=value,
-                    opts=pulumi.ResourceOptions(parent=secret),
-                )
         self.register_outputs({})
 
 
@@ -56,10 +82,6 @@ def credentials_secret(
     key_arn: pulumi.Input[str],
     protect: bool,
     parent: pulumi.Resource,
-) -> aws.secretsmanager.Secret:
+) -> StoredSecret:
     """A secret holding a JSON document of connection settings, read by containers key by key."""
-    secret = aws.secretsmanager.Secret(
-        name, kms_key_id=key_arn, description=description, recovery_window_in_days=7, opts=keep(parent, protect)
-    )
-    aws.secretsmanager.SecretVersion(name, secret_id=secret.id, secret_string=value, opts=pulumi.ResourceOptions(parent=secret))
-    return secret
+    return store(name, value, protect, parent, kms_key_id=key_arn, description=description, recovery_window_in_days=7)

@@ -25,7 +25,8 @@ class SecurityGroups(pulumi.ComponentResource):
     def __init__(self, name: str, app: App, vpc: aws.ec2.Vpc, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("shipyard:aws:SecurityGroups", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        ports = sorted({svc.port for svc in app.http_services.values() if svc.port})
+        # The load balancer reaches public services only; a private one admits nothing from it.
+        ports = sorted({svc.port for svc in app.public_services.values() if svc.port})
         self.load_balancer = aws.ec2.SecurityGroup(
             f"{name}-load-balancer",
             vpc_id=vpc.id,
@@ -56,7 +57,7 @@ class SecurityGroups(pulumi.ComponentResource):
         self.workloads = {}
         for workload, svc in app.services.items():
             ingress = []
-            if svc.kind == "http":
+            if svc.is_public:
                 ingress.append(
                     {
                         "protocol": "tcp",

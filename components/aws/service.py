@@ -28,6 +28,7 @@ class FargateService(pulumi.ComponentResource):
     ) -> None:
         super().__init__("shipyard:aws:FargateService", name, None, opts)
         scaling = svc.instances
+        autoscaled = scaling.max > scaling.min
         # A singleton stops the old task before starting the new one, so two never run at once.
         min_healthy, max_percent = (0, 100) if svc.singleton else (100, 200)
         self.service = aws.ecs.Service(
@@ -47,12 +48,16 @@ class FargateService(pulumi.ComponentResource):
             health_check_grace_period_seconds=HEALTH_CHECK_GRACE_SECONDS if target_group else None,
             propagate_tags="SERVICE",
             enable_ecs_managed_tags=True,
-            wait_for_steady_state=False,
-            # Autoscaling owns the running count after the first deploy.
+            # `pulumi up` fails when the new tasks never become healthy (the circuit breaker rolls them back),
+            # instead of reporting success for a release that is not running.
+            wait_for_steady_state=True,
+            # With autoscaling, the running count belongs to it after the first deploy; without, `scaling` is the count.
             # ECS refuses a target group until a listener attaches it to the load balancer.
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCount"], depends_on=[*routing, *task.permissions]),
+            opts=pulumi.ResourceOptions(
+                parent=self, ignore_changes=["desiredCount"] if autoscaled else [], depends_on=[*routing, *task.permissions]
+            ),
         )
-        if scaling.max > scaling.min:
+        if autoscaled:
             self._autoscaling(name, cluster, scaling.min, scaling.max, scaling.cpu_target)
         self.register_outputs({"name": self.service.name})
 

@@ -25,6 +25,10 @@ class Wiring:
     # ECR repositories the image is pulled from (none for images from other registries)
     repository_arns: list[pulumi.Input[str]] = field(default_factory=list)
     kms_key_arn: pulumi.Input[str] | None = None
+    # What must exist before a task starts: it reads these (secret values, the database, the cache) or
+    # needs them to pull its image (NAT routes). The task definition waits for them, so everything that
+    # runs it does, and `pulumi up --target` on it brings them along.
+    needs: list[pulumi.Resource] = field(default_factory=list)
 
 
 @dataclass
@@ -125,8 +129,8 @@ class FargateTask(pulumi.ComponentResource):
             execution_role_arn=self.execution_role.arn,
             task_role_arn=self.task_role.arn,
             container_definitions=pulumi.Output.json_dumps([{k: v for k, v in definition.items() if v is not None}]),
-            opts=pulumi.ResourceOptions(parent=self),
+            # Tasks started before these exist cannot read their secrets or pull their image.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[*execution_policy, *task_policy, *wiring.needs]),
         )
-        # Tasks started before these exist cannot read their secrets or pull their image.
         self.permissions: list[pulumi.Resource] = [*execution_policy, *task_policy]
         self.register_outputs({"arn": self.definition.arn})

@@ -8,10 +8,11 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.gcp.app import GcpApp
+from components.gcp.defaults import with_defaults
 from components.gcp.limits import validate
 from stacks.config import Stack
 
-__all__ = ["deploy", "validate"]
+__all__ = ["deploy", "validate", "with_defaults"]
 
 
 def deploy(stack: Stack) -> dict[str, Any]:

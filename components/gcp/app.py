@@ -47,10 +47,12 @@ class GcpApp(pulumi.ComponentResource):
         vpc_access = vpc_egress(network.network.id, network.subnet.id)
 
         def wire(workload: str, svc: Service, identity: WorkloadIdentity) -> Wiring:
-            wired = Wiring(env=dict(app.identity_env))
+            wired = Wiring(env=dict(app.identity_env), needs=list(network.egress))
             refs = {secret: secrets.refs[secret] for secret in svc.secrets}
             if svc.database and database is not None and app.database is not None:
                 refs.update({"DATABASE_URL": database.url, "DATABASE_PASSWORD": database.password})
+                # The URL names a user and a database that exist only once these are created.
+                wired.needs += [database.user, database.database]
                 wired.env.update(
                     {
                         "DATABASE_HOST": database.instance.private_ip_address,
@@ -62,6 +64,7 @@ class GcpApp(pulumi.ComponentResource):
             if svc.cache:
                 if cache is not None:
                     refs.update({"REDIS_URL": cache.url, "REDIS_CA_CERT": cache.ca_certificate})
+                    wired.needs.append(cache.instance)
                 elif app.cache is not None and app.cache.external_url_secret:
                     refs["REDIS_URL"] = secrets.refs[app.cache.external_url_secret]
             for env_name, ref in refs.items():
@@ -78,13 +81,15 @@ class GcpApp(pulumi.ComponentResource):
         for svc_name, svc in app.services.items():
             workload = f"{name}-{svc_name}"
             identity = WorkloadIdentity(workload, name, svc_name, project, svc.database, opts=after_apis)
-            spec = container(registry.images[svc_name], svc.command, svc.args, svc.cpu, svc.memory, wire(workload, svc, identity))
+            wired = wire(workload, svc, identity)
+            spec = container(registry.images[svc_name], svc.command, svc.args, svc.cpu, svc.memory, wired)
             if svc.kind == "http":
+                behind_load_balancer = app.domain is not None and svc.is_public
                 http[svc_name] = HttpService(
-                    workload, svc, region, spec, vpc_access, identity, app.domain is not None, opts=after_apis
+                    workload, svc, region, spec, vpc_access, identity, behind_load_balancer, wired.needs, opts=after_apis
                 ).service
             else:
-                workers[svc_name] = WorkerPool(workload, svc, region, spec, vpc_access, identity, opts=after_apis).pool
+                workers[svc_name] = WorkerPool(workload, svc, region, spec, vpc_access, identity, wired.needs, opts=after_apis).pool
 
         jobs: dict[str, gcp.cloudrunv2.Job] = {}
         if app.jobs:
@@ -101,7 +106,9 @@ class GcpApp(pulumi.ComponentResource):
                 identity = WorkloadIdentity(workload, name, job_name, project, svc.database, opts=after_apis)
                 job_wiring = wire(workload, svc, identity)
                 spec = container(registry.images[job.service], job.command, None, job.cpu, job.memory, job_wiring)
-                jobs[job_name] = ScheduledJob(workload, job, project, region, spec, vpc_access, identity, invoker, opts=after_apis).job
+                jobs[job_name] = ScheduledJob(
+                    workload, job, project, region, spec, vpc_access, identity, invoker, job_wiring.needs, opts=after_apis
+                ).job
 
         migration: dict[str, object] | None = None
         if app.migrate is not None:
@@ -109,20 +116,22 @@ class GcpApp(pulumi.ComponentResource):
             svc = app.services[release.service]
             # Runs as the service it migrates for, with the same database access; the deploy runs it before services roll.
             identity = WorkloadIdentity(f"{name}-migrate", name, "migrate", project, svc.database, opts=after_apis)
-            spec = container(
-                registry.images[release.service], release.command, None, release.cpu, release.memory, wire(f"{name}-migrate", svc, identity)
+            release_wiring = wire(f"{name}-migrate", svc, identity)
+            spec = container(registry.images[release.service], release.command, None, release.cpu, release.memory, release_wiring)
+            migrate_job = cloud_run_job(
+                f"{name}-migrate", region, identity, spec, vpc_access, 0, release.timeout_seconds, release_wiring.needs, self
             )
-            migrate_job = cloud_run_job(f"{name}-migrate", region, identity, spec, vpc_access, 0, release.timeout_seconds, self)
             migration = {"job": migrate_job.name, "region": region, "project": project}
 
-        edge = Edge(name, app, http, opts=after_apis) if app.domain is not None and http else None
-        if edge is None and app.http_services:
+        public = {n: s for n, s in http.items() if app.services[n].is_public}
+        edge = Edge(name, app, public, opts=after_apis) if app.domain is not None and public else None
+        if edge is None and public:
             pulumi.log.warn(
                 "no domain is set: services are reachable only at their run.app URLs, without Cloud Armor or CDN. "
                 "Set `domain` for the load balancer.",
                 resource=self,
             )
-        Monitoring(name, app, http, opts=after_apis)
+        Monitoring(name, app, public, opts=after_apis)
 
         catch_all = [n for n, s in app.routes_most_specific_first() if s.effective_route == "/"]
         self.outputs = {

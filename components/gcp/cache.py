@@ -31,7 +31,8 @@ class Cache(pulumi.ComponentResource):
         self.instance = gcp.redis.Instance(
             name,
             tier="STANDARD_HA" if cache.high_availability else "BASIC",
-            memory_size_gb=max(1, round(cache.memory_gb)),
+            # An integer number of GB on Memorystore; components/gcp/limits.py refuses anything else before this runs.
+            memory_size_gb=int(cache.memory_gb),
             region=settings.region,
             redis_version=VERSION[cache.version],
             authorized_network=network.id,

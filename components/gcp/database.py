@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pulumi
 import pulumi_gcp as gcp
+import pulumi_random as random
 
 from components.gcp.secrets import SecretRef, store_secret
 from components.passwords import generated_password
@@ -23,8 +24,16 @@ FLAGS = {
 }
 
 
+# Days Cloud SQL keeps the backup it takes when the instance is deleted; the API allows 1-365 (gcloud sql instances
+# delete, --final-backup-retention-days: "The valid range is between 1 and 365 ... Default value is 30 days").
+FINAL_BACKUP_RETENTION_DAYS = 30
+
+
 class Database(pulumi.ComponentResource):
     instance: gcp.sql.DatabaseInstance
+    database: gcp.sql.Database
+    user: gcp.sql.User
+    random_password: random.RandomPassword
     url: SecretRef
     password: SecretRef
 
@@ -40,13 +49,14 @@ class Database(pulumi.ComponentResource):
         db, settings = app.database, app.gcp
         assert db is not None and settings is not None
         tier = settings.database_tier or TIER[db.size]
+        autoresize = True
         instance_settings = {
             "tier": tier,
             "edition": "ENTERPRISE",
             "availability_type": "REGIONAL" if db.high_availability else "ZONAL",
             "disk_type": "PD_SSD",
             "disk_size": db.storage_gb,
-            "disk_autoresize": True,
+            "disk_autoresize": autoresize,
             "disk_autoresize_limit": db.max_storage_gb,
             # The API's own guard, on top of the provider's `deletion_protection`.
             "deletion_protection_enabled": db.deletion_protection,
@@ -68,18 +78,30 @@ class Database(pulumi.ComponentResource):
             "insights_config": {"query_insights_enabled": True},
             "user_labels": {"app": app.name},
         }
+        if app.production:
+            # A deleted instance takes its backups with it unless told otherwise. Keep the automated ones (for their
+            # retention) and take a final one (Cloud SQL "Retain backups after instance deletion"; provider
+            # settings.retain_backups_on_delete and settings.final_backup_config, pulumi_gcp 10.2.0).
+            instance_settings["retain_backups_on_delete"] = True
+            instance_settings["final_backup_config"] = {"enabled": True, "retention_days": FINAL_BACKUP_RETENTION_DAYS}
         self.instance = gcp.sql.DatabaseInstance(
             name,
             database_version=f"POSTGRES_{db.version}",
             region=settings.region,
             deletion_protection=db.deletion_protection,
             settings=instance_settings,
-            opts=keep(self, app.protect, depends_on=depends_on),
+            # With autoresize on, Cloud SQL grows the disk itself; without this the next `up` would set `diskSize`
+            # back, and a smaller disk replaces the instance. The provider says so itself (settings.disk_size:
+            # "Note that this value will override the resizing from disk_autoresize ... set lifecycle.ignore_changes
+            # on this field"). A larger `storageGb` then does not reach the disk: autoresize grows it.
+            opts=keep(self, app.protect, depends_on=depends_on, ignore_changes=["settings.diskSize"] if autoresize else []),
         )
+        # Children of the instance, so they inherit its `protect`: the database holds the data, and the user is
+        # what the services log in as.
         on_instance = pulumi.ResourceOptions(parent=self.instance)
-        gcp.sql.Database(name, instance=self.instance.name, name=db.name, opts=on_instance)
-        password = generated_password(f"{name}-password", self)
-        gcp.sql.User(name, instance=self.instance.name, name=USERNAME, password=password.result, opts=on_instance)
+        self.database = gcp.sql.Database(name, instance=self.instance.name, name=db.name, opts=on_instance)
+        password = self.random_password = generated_password(f"{name}-password", self)
+        self.user = gcp.sql.User(name, instance=self.instance.name, name=USERNAME, password=password.result, opts=on_instance)
         if db.read_replica:
             gcp.sql.DatabaseInstance(
                 f"{name}-replica",

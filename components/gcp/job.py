@@ -25,6 +25,7 @@ def cloud_run_job(
     vpc_access: dict[str, Any],
     retries: int,
     timeout_seconds: int,
+    needs: list[pulumi.Resource],
     parent: pulumi.Resource,
 ) -> gcp.cloudrunv2.Job:
     """One task per execution, with the workload's own identity and VPC egress."""
@@ -45,7 +46,7 @@ def cloud_run_job(
                 "containers": [container],
             },
         },
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=identity.grants),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[*identity.grants, *needs]),
     )
 
 
@@ -63,10 +64,11 @@ class ScheduledJob(pulumi.ComponentResource):
         vpc_access: dict[str, Any],
         identity: WorkloadIdentity,
         invoker: gcp.serviceaccount.Account,
+        needs: list[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("shipyard:gcp:ScheduledJob", name, None, opts)
-        self.job = cloud_run_job(name, region, identity, container, vpc_access, job.retries, job.timeout_seconds, self)
+        self.job = cloud_run_job(name, region, identity, container, vpc_access, job.retries, job.timeout_seconds, needs, self)
         # The invoker may run this job and nothing else.
         gcp.cloudrunv2.JobIamMember(
             f"{name}-invoker",

@@ -6,6 +6,12 @@ Source: Cloud Run documentation, "Configure CPU limits" and "Configure memory li
 
 from __future__ import annotations
 
+import re
+
+import pulumi
+
+from components.gcp.registries import pull_problems
+from components.gcp.schedule import check_cloud_scheduler
 from stacks.config import ConfigError
 from stacks.model import App
 
@@ -36,8 +42,51 @@ def _check(path: str, cpu: float, memory: int) -> list[str]:
     return problems
 
 
+# Cloud Storage bucket names "cannot begin with the goog prefix" and "cannot contain google or close misspellings,
+# such as g00gle" (Cloud Storage docs, "Bucket naming guidelines"); bucket names here start `<app>-<bucket>-`.
+GOOGLE_LIKE = re.compile(r"g[o0][o0]g[l1][e3]")
+
+
+def _check_names(app: App) -> list[str]:
+    problems = []
+    look_alike = "'google' (or a look-alike such as 'g00gle'), which GCP refuses in bucket names"
+    if app.name.startswith("goog"):
+        problems.append(
+            f"name: {app.name!r} starts with 'goog', which GCP refuses at the start of bucket names; allowed: names not starting 'goog'"
+        )
+    elif GOOGLE_LIKE.search(app.name):
+        problems.append(f"name: {app.name!r} contains {look_alike}; allowed: names without it")
+    else:
+        for bucket in app.buckets:
+            if GOOGLE_LIKE.search(f"{app.name}-{bucket}"):
+                problems.append(f"buckets.{bucket}: the bucket name {app.name}-{bucket} contains {look_alike}; allowed: names without it")
+    return problems
+
+
+# Memorystore for Redis capacity: a whole number of GB (the API's memorySizeGb is an int32, and so is the provider's
+# memory_size_gb; gcloud redis instances create --size "in GB", default 1), 1 GB at least, 300 GB at most, the same for
+# the Basic and the Standard (STANDARD_HA) tier without read replicas, which this stack does not use (Memorystore docs,
+# "Redis tier capabilities": "Max Redis primary size 300 GB" for every tier).
+MEMORYSTORE_MIN_GB = 1
+MEMORYSTORE_MAX_GB = 300
+
+
+def _check_cache(app: App) -> list[str]:
+    cache = app.cache
+    if cache is None or not cache.managed:
+        return []
+    size = cache.memory_gb
+    tier = "STANDARD_HA" if cache.high_availability else "BASIC"
+    if size != int(size) or not MEMORYSTORE_MIN_GB <= size <= MEMORYSTORE_MAX_GB:
+        return [
+            f"cache.memoryGb: {size:g} GB is not a Memorystore size (tier {tier}); "
+            f"allowed: whole numbers of GB from {MEMORYSTORE_MIN_GB} to {MEMORYSTORE_MAX_GB}"
+        ]
+    return []
+
+
 def validate(app: App) -> None:
-    problems: list[str] = []
+    problems: list[str] = _check_names(app) + _check_cache(app)
     for name, svc in app.services.items():
         problems += _check(f"services.{name}", svc.cpu, svc.memory)
         if svc.user is not None:
@@ -47,7 +96,15 @@ def validate(app: App) -> None:
             )
     for name, job in app.jobs.items():
         problems += _check(f"jobs.{name}", job.cpu, job.memory)
+        try:
+            check_cloud_scheduler(job.schedule)
+        except ValueError as exc:
+            problems.append(f"jobs.{name}.schedule: {exc}")
     if app.migrate is not None:
         problems += _check("migrate", app.migrate.cpu, app.migrate.memory)
+    pull_errors, pull_warnings = pull_problems(app)
+    problems += pull_errors
     if problems:
         raise ConfigError(problems)
+    for warning in pull_warnings:
+        pulumi.log.warn(warning)

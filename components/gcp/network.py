@@ -15,6 +15,8 @@ class Network(pulumi.ComponentResource):
     network: gcp.compute.Network
     subnet: gcp.compute.Subnetwork
     private_services: gcp.servicenetworking.Connection | None
+    # What a workload needs to reach Cloud SQL and Memorystore (the peering) and the internet (Cloud NAT).
+    egress: list[pulumi.Resource]
 
     def __init__(self, name: str, app: App, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("shipyard:gcp:Network", name, None, opts)
@@ -54,7 +56,7 @@ class Network(pulumi.ComponentResource):
                 opts=on_network,
             )
         router = gcp.compute.Router(name, network=self.network.id, region=settings.region, opts=on_network)
-        gcp.compute.RouterNat(
+        nat = gcp.compute.RouterNat(
             name,
             router=router.name,
             region=settings.region,
@@ -63,4 +65,5 @@ class Network(pulumi.ComponentResource):
             log_config={"enable": True, "filter": "ERRORS_ONLY"},
             opts=pulumi.ResourceOptions(parent=router),
         )
+        self.egress = [nat, *([self.private_services] if self.private_services is not None else [])]
         self.register_outputs({"network": self.network.id, "subnet": self.subnet.id})

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.naming import short_id
 from components.images import RegistryLogin, build_and_push
+from components.naming import short_id, stack_slug
 from components.stateful import keep
 from stacks.model import App
 
@@ -28,7 +28,7 @@ class Registry(pulumi.ComponentResource):
     def __init__(self, name: str, app: App, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("shipyard:gcp:Registry", name, None, opts)
         assert app.gcp is not None
-        repository_id = short_id(name, 63)
+        repository_id = short_id(f"{name}-{stack_slug()}", 63)
         self.repository = gcp.artifactregistry.Repository(
             name,
             repository_id=repository_id,

@@ -8,32 +8,43 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.naming import short_id
+from components.naming import scoped, short_id, stack_slug
 from components.passwords import app_secret_value
 from components.stateful import keep
 from stacks.model import App
 
+# Secret IDs: at most 255 of letters, digits, '-' and '_'. Source: Secret Manager API, `secrets.create` (secretId).
+SECRET_ID_MAX = 255
+
 
 @dataclass
 class SecretRef:
-    """What a container needs to read a secret: the secret's id and a pinned version."""
+    """What a container needs to read a secret: the secret's id and the version that holds the value.
+
+    `version` is the version resource's output, so a workload reading it waits for the value to exist.
+    """
 
     secret: gcp.secretmanager.Secret
-    version: pulumi.Input[str]
+    version: pulumi.Output[str]
 
 
-def store_secret(name: str, value: pulumi.Input[str] | None, protect: bool, parent: pulumi.Resource) -> SecretRef:
-    """A Secret Manager secret whose id is its resource name, with a version when the value is known."""
+def store_secret(name: str, value: pulumi.Input[str], protect: bool, parent: pulumi.Resource, secret_id: str | None = None) -> SecretRef:
+    """A Secret Manager secret and a version holding `value`.
+
+    The id carries the stack, so two stacks of one app can share a project; by default `<name>-<stack>`.
+    The version is never protected: a new value replaces it (`secretData` forces replacement), and the
+    engine refuses to replace a protected resource.
+    """
     secret = gcp.secretmanager.Secret(
         name,
-        secret_id=short_id(name, 255),
+        secret_id=secret_id or short_id(f"{name}-{stack_slug()}", SECRET_ID_MAX),
         replication={"auto": {}},
         labels={"managed-by": "pulumi"},
         opts=keep(parent, protect),
     )
-    if value is None:
-        return SecretRef(secret, "latest")
-    version = gcp.secretmanager.SecretVersion(name, secret=secret.id, secret_data=value, opts=pulumi.ResourceOptions(parent=secret))
+    version = gcp.secretmanager.SecretVersion(
+        name, secret=secret.id, secret_data=value, opts=pulumi.ResourceOptions(parent=secret, protect=False)
+    )
     return SecretRef(secret, version.version)
 
 
@@ -46,5 +57,7 @@ class AppSecrets(pulumi.ComponentResource):
         for secret_name, spec in app.secrets.items():
             slug = f"{name}-{secret_name.lower().replace('_', '-')}"
             value = app_secret_value(slug, secret_name, spec, values, self)
-            self.refs[secret_name] = store_secret(slug, value, app.protect, self)
+            # The user's own spelling (`REDIS_CA`) keeps it apart from the stack's secrets (`<app>-redis-ca-<stack>`).
+            secret_id = short_id(scoped(app.name, secret_name), SECRET_ID_MAX)
+            self.refs[secret_name] = store_secret(slug, value, app.protect, self, secret_id=secret_id)
         self.register_outputs({})

@@ -8,11 +8,14 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.gcp.identity import WorkloadIdentity
+from components.gcp.naming import cloud_run_name
 from stacks.model import Service
 
 # Fronted by the load balancer, a service takes no traffic from anywhere else.
 INGRESS_LOAD_BALANCER = "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"
 INGRESS_ALL = "INGRESS_TRAFFIC_ALL"
+# A private service takes requests from inside the VPC and the project only, never from the internet.
+INGRESS_INTERNAL = "INGRESS_TRAFFIC_INTERNAL_ONLY"
 
 
 class HttpService(pulumi.ComponentResource):
@@ -27,6 +30,7 @@ class HttpService(pulumi.ComponentResource):
         vpc_access: dict[str, Any],
         identity: WorkloadIdentity,
         behind_load_balancer: bool,
+        needs: list[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("shipyard:gcp:HttpService", name, None, opts)
@@ -40,9 +44,9 @@ class HttpService(pulumi.ComponentResource):
         }
         self.service = gcp.cloudrunv2.Service(
             name,
-            name=name,
+            name=cloud_run_name(name),
             location=region,
-            ingress=INGRESS_LOAD_BALANCER if behind_load_balancer else INGRESS_ALL,
+            ingress=INGRESS_INTERNAL if not svc.is_public else INGRESS_LOAD_BALANCER if behind_load_balancer else INGRESS_ALL,
             # Stateless: nothing is lost by deleting it, and the default guard blocks `pulumi destroy`.
             deletion_protection=False,
             template={
@@ -53,7 +57,7 @@ class HttpService(pulumi.ComponentResource):
                 "vpc_access": vpc_access,
                 "containers": [spec],
             },
-            opts=pulumi.ResourceOptions(parent=self, depends_on=identity.grants),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[*identity.grants, *needs]),
         )
         if svc.is_public:
             # Public services answer unauthenticated requests (through the load balancer when there is one).
@@ -79,15 +83,17 @@ class WorkerPool(pulumi.ComponentResource):
         container: dict[str, Any],
         vpc_access: dict[str, Any],
         identity: WorkloadIdentity,
+        needs: list[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("shipyard:gcp:WorkerPool", name, None, opts)
         self.pool = gcp.cloudrunv2.WorkerPool(
             name,
-            name=name,
+            name=cloud_run_name(name),
             location=region,
-            # Worker pools are a preview API in the provider's Cloud Run v2 surface.
-            launch_stage="BETA",
+            # No `launch_stage`: the API reports the stage of the features in use (GA), so a BETA here would read back
+            # differently and show a diff on every `up`. Source: magic-modules mmv1/products/cloudrunv2/WorkerPool.yaml
+            # (launch_stage: default_from_api), and magic-modules#17029 dropping BETA from the worker pool examples.
             deletion_protection=False,
             # Worker pools scale manually: they run the model's minimum (exactly one for a singleton).
             scaling={"scaling_mode": "MANUAL", "manual_instance_count": svc.instances.min},
@@ -96,6 +102,6 @@ class WorkerPool(pulumi.ComponentResource):
                 "vpc_access": vpc_access,
                 "containers": [container],
             },
-            opts=pulumi.ResourceOptions(parent=self, depends_on=identity.grants),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[*identity.grants, *needs]),
         )
         self.register_outputs({"name": self.pool.name})

@@ -14,6 +14,9 @@ from components.gcp.secrets import SecretRef
 class Wiring:
     env: dict[str, pulumi.Input[str]] = field(default_factory=dict)
     secrets: dict[str, SecretRef] = field(default_factory=dict)
+    # What must exist before an instance starts: Cloud Run checks its IAM grants when it deploys a revision,
+    # and the container connects to the database user, the cache and the private routes as it starts.
+    needs: list[pulumi.Resource] = field(default_factory=list)
 
     def container_env(self) -> list[dict[str, Any]]:
         plain = [{"name": k, "value": v} for k, v in sorted(self.env.items())]

@@ -86,12 +86,6 @@ def range_ends(field: int, part: str) -> tuple[int, int, int | None] | None:
     return low, high, int(match["step"]) if match["step"] else None
 
 
-def wraps(field: int, part: str) -> bool:
-    """True for a range that runs past the field's end and on from its start ('22-2', 'FRI-MON')."""
-    ends = range_ends(field, part)
-    return ends is not None and ends[0] > ends[1]
-
-
 def _check_part(field: int, part: str) -> None:
     where = f"{part!r} in the {FIELD_NAMES[field]} field"
     if field == DAY_OF_WEEK and "#" in part and "-" in part:

@@ -254,6 +254,7 @@ _COMPUTED: dict[str, Any] = {
         "baseImageName": i.get("imageName"),
     },
     "random:index/randomPassword:RandomPassword": lambda n, i: {"result": f"generated-{n}"},
+    "random:index/randomId:RandomId": lambda n, i: {"hex": "0a1b2c3d", "b64Url": "CGsPPQ"},
     "gcp:secretmanager/secretVersion:SecretVersion": lambda n, i: {"version": "1"},
     "gcp:secretmanager/secret:Secret": lambda n, i: {"secretId": i.get("secretId", n)},
 }

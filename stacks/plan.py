@@ -255,7 +255,8 @@ def _refusals(steps: list[Step]) -> list[str]:
             errors.append(f"{r.type} {r.name!r} is protected and cannot be replaced ({', '.join(step.reasons)})")
         if step.action == "delete" and step.before is not None and step.before.protect:
             errors.append(f"{r.type} {r.name!r} is protected and cannot be deleted")
-        dbr = step.after is not None and (step.after.delete_before_replace or rule_for(step.after).delete_before_replace)
+        row = rule_for(r)
+        dbr = row.delete_before_replace or not row.unique_name or (step.after is not None and step.after.delete_before_replace)
         if step.action == "replace" and step.before is not None and step.after is not None and not dbr:
             old_name, new_name = physical_name(step.before), physical_name(step.after)
             if old_name is not None and new_name is not None and old_name.origin == "explicit" and old_name.name == new_name.name:
@@ -358,3 +359,16 @@ def closure(rendering: Rendering, roots: Iterable[str]) -> set[str]:
         if resource.parent:
             pending.append((resource.parent, False))
     return seen
+
+
+def changed_keys(before: Mapping[str, Any], after: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """Dotted config keys whose values differ between two stack configs (`database.version`); values are not shown."""
+    keys: list[str] = []
+    for key in sorted(set(before) | set(after), key=str):
+        old, new = before.get(key), after.get(key)
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(old, Mapping) and isinstance(new, Mapping):
+            keys += changed_keys(old, new, path)
+        elif old != new:
+            keys.append(path)
+    return keys

@@ -8,6 +8,7 @@ and a render with duplicate resource URNs fails here, as a real preview would.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from typing import Any
 
@@ -23,8 +24,20 @@ def checked(rendering: Rendering) -> Rendering:
     return rendering
 
 
+@functools.cache
 def render_stack(stack: str) -> Rendering:
+    """A committed stack, rendered once per test session: tests read it and never change it."""
     return checked(render(stack))
+
+
+@functools.cache
+def _render_cached(config_json: str, stack: str, secret_keys: tuple[str, ...]) -> Rendering:
+    return render_app(json.loads(config_json), stack, list(secret_keys))
+
+
+def render_shared(app: dict[str, Any], stack: str = "test", secret_keys: tuple[str, ...] = ()) -> Rendering:
+    """`render_app`, rendered once per distinct config: for the many tests that read the same variants. Never mutate it."""
+    return _render_cached(json.dumps(app, sort_keys=True), stack, secret_keys)
 
 
 def render_app(
@@ -62,4 +75,4 @@ def config_error(app: dict[str, Any]) -> str:
     return str(caught.value)
 
 
-__all__ = ["ROOT", "checked", "config_error", "inputs_json", "read_yaml", "render_app", "render_stack", "stack_app"]
+__all__ = ["ROOT", "checked", "config_error", "inputs_json", "read_yaml", "render_app", "render_shared", "render_stack", "stack_app"]

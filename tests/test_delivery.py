@@ -103,9 +103,10 @@ def test_release_step_renders_a_one_off_task_on_aws_with_database_access() -> No
 def test_release_step_renders_an_unscheduled_cloud_run_job_on_gcp() -> None:
     rendering = render_app(stack_app("gcp-prod"))
     job = rendering.one("gcp:cloudrunv2/job:Job", "pmis-migrate").inputs["template"]["template"]
+    # The job's cloud name carries the stack (`test` here), so two stacks of one app can share a project.
     assert job["containers"][0]["args"] == ["alembic", "upgrade", "head"] and job["maxRetries"] == 0
     assert [t.name for t in rendering.of_type("gcp:cloudscheduler/job:Job")] == ["pmis-check-overdue-tasks"]
-    assert rendering.outputs["migration"] == {"job": "pmis-migrate", "region": "us-central1", "project": "pmis-production"}
+    assert rendering.outputs["migration"] == {"job": "pmis-migrate-test", "region": "us-central1", "project": "pmis-production"}
 
 
 def test_migrate_targets_the_release_resource_and_everything_it_needs() -> None:

@@ -28,6 +28,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from components.aws.limits import RESERVED_NAME_PREFIXES
+from components.gcp.limits import GOOGLE_LIKE
 from stacks.config import PROJECT, ConfigError, Stack, load, top_level_keys
 from stacks.model import RESERVED_ENV, RESERVED_WORKLOAD_NAMES, RESERVED_WORKLOAD_PREFIXES, SECRET_LOOKING_NAME, App
 from stacks.offline import Resource
@@ -612,7 +614,11 @@ def names(alphabet: str, first: str, max_size: int) -> st.SearchStrategy[str]:
     return st.builds(lambda a, b: a + b, st.sampled_from(first), st.text(alphabet=alphabet, max_size=max_size - 1))
 
 
-DNS_NAMES = names("abcdefghijklmnopqrstuvwxyz0123456789-", "abcdefghijklmnopqrstuvwxyz", 20).filter(lambda n: not n.endswith("-"))
+DNS_NAMES = names("abcdefghijklmnopqrstuvwxyz0123456789-", "abcdefghijklmnopqrstuvwxyz", 20).filter(
+    lambda n: not n.endswith("-") and "--" not in n and not GOOGLE_LIKE.search(n)
+)
+# App names every cloud takes: none of AWS's reserved prefixes (in `<app>-...` names), nothing GCP keeps for Google.
+APP_NAMES = DNS_NAMES.filter(lambda n: len(n) <= 16 and not f"{n}-".startswith(tuple(RESERVED_NAME_PREFIXES)) and not n.startswith("goog"))
 # Services and jobs may not take the names the stack gives its own resources.
 WORKLOAD_NAMES = DNS_NAMES.filter(lambda n: n not in RESERVED_WORKLOAD_NAMES and not n.startswith(RESERVED_WORKLOAD_PREFIXES))
 # Upper case only: names differing only in case are refused (cloud secret names fold case).
@@ -643,7 +649,7 @@ def cron() -> st.SearchStrategy[str]:
 @st.composite
 def valid_apps(draw: st.DrawFn, cloud: str) -> dict[str, Any]:
     profile = draw(st.sampled_from(["production", "development"]))
-    app: dict[str, Any] = {"name": draw(DNS_NAMES.filter(lambda n: len(n) <= 16)), "cloud": cloud, "profile": profile}
+    app: dict[str, Any] = {"name": draw(APP_NAMES), "cloud": cloud, "profile": profile}
     if cloud == "gcp":
         app["gcp"] = {"project": "my-project-1", "subnetCidr": draw(st.sampled_from(["10.10.0.0/20", "192.168.0.0/24"]))}
     elif draw(st.booleans()):
@@ -651,8 +657,9 @@ def valid_apps(draw: st.DrawFn, cloud: str) -> dict[str, Any]:
     if draw(st.booleans()):
         app["database"] = {"size": draw(st.sampled_from(["small", "medium"])), "backupRetentionDays": draw(st.integers(7, 35))}
     if draw(st.booleans()):
-        app["cache"] = {"memoryGb": draw(st.sampled_from([0.5, 1, 3]))}
-    buckets = draw(st.lists(DNS_NAMES, max_size=2, unique=True))
+        # Memorystore takes whole GB; ElastiCache node types start below 1 GB.
+        app["cache"] = {"memoryGb": draw(st.sampled_from([0.5, 1, 3] if cloud == "aws" else [1, 3]))}
+    buckets = draw(st.lists(DNS_NAMES.filter(lambda b: not GOOGLE_LIKE.search(f"{app['name']}-{b}")), max_size=2, unique=True))
     app["buckets"] = {b: {"versioning": draw(st.booleans())} for b in buckets}
     secrets = draw(st.lists(ENV_NAMES, max_size=2, unique=True))
     app["secrets"] = {s: {"generate": True} for s in secrets}
@@ -665,7 +672,9 @@ def valid_apps(draw: st.DrawFn, cloud: str) -> dict[str, Any]:
     for name, kind in zip(service_names, kinds, strict=True):
         svc: dict[str, Any] = {"kind": kind, "image": f"ghcr.io/example/{name}:1.0.{draw(st.integers(0, 9))}", **draw(sizes(cloud))}
         if kind == "http":
-            svc |= {"port": draw(st.integers(1, 65535)), "route": next(routes), "public": draw(st.booleans())}
+            svc |= {"port": draw(st.integers(1, 65535)), "public": draw(st.booleans())}
+            if svc["public"]:  # a private service is not on the load balancer and takes no route
+                svc["route"] = next(routes)
         elif draw(st.booleans()):
             svc["singleton"] = True
         low = draw(st.integers(0, 3))
@@ -689,7 +698,7 @@ def valid_apps(draw: st.DrawFn, cloud: str) -> dict[str, Any]:
         }
         for job in job_names
     }
-    if any(kind == "http" for kind in kinds) and draw(st.booleans()):
+    if any(s.get("public") for s in app["services"].values()) and draw(st.booleans()):
         app["domain"] = {"name": f"{app['name']}.example.com"}
     return app
 
@@ -699,7 +708,7 @@ def check_loads(app: dict[str, Any], as_text: bool) -> App:
     assert sorted(model.services) == sorted(app["services"])
     assert {n: s.kind for n, s in model.services.items()} == {n: s["kind"] for n, s in app["services"].items()}
     assert sorted(model.jobs) == sorted(app["jobs"])
-    routes = [s.effective_route for s in model.http_services.values()]
+    routes = [s.effective_route for s in model.public_services.values()]
     assert len(routes) == len(set(routes))
     return model
 

@@ -131,7 +131,10 @@ def test_scheduler_runs_the_job_at_midnight_utc_with_an_oauth_token(gcp_prod: Re
     trigger = gcp_prod.one("gcp:cloudscheduler/job:Job").inputs
     assert (trigger["schedule"], trigger["timeZone"]) == ("0 0 * * *", "UTC")
     target = trigger["httpTarget"]
-    assert target["uri"] == "https://run.googleapis.com/v2/projects/pmis-production/locations/us-central1/jobs/pmis-check-overdue-tasks:run"
+    assert (
+        target["uri"]
+        == "https://run.googleapis.com/v2/projects/pmis-production/locations/us-central1/jobs/pmis-check-overdue-tasks-gcp-prod:run"
+    )
     assert target["httpMethod"] == "POST"
     assert target["oauthToken"]["serviceAccountEmail"] == "pmis-scheduler-gcp-prod@project.iam.gserviceaccount.com"
     assert "oidcToken" not in target

@@ -366,11 +366,10 @@ def labelled(props: dict[str, Any]) -> None:
     props["labels"] = {**props.get("labels", {}), "public-read": "true"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="components/gcp/buckets.py sets no public-read label and grants allUsers roles/storage.objectViewer, which also lists "
-    "the bucket's objects; the pack wants the label and roles/storage.legacyObjectReader (objects.get only)",
-)
+def unlabelled(props: dict[str, Any]) -> None:
+    props["labels"] = {k: v for k, v in props.get("labels", {}).items() if k != "public-read"}
+
+
 def test_a_declared_public_gcs_bucket_passes_as_rendered(gcp_public_view: StackView) -> None:
     assert violations("encrypted-at-rest-and-in-transit", gcp_public_view) == []
 
@@ -385,8 +384,8 @@ def test_a_labelled_gcs_bucket_readable_by_everyone_without_listing_passes(gcp_p
 def test_a_public_gcs_bucket_that_is_more_than_declared_public_read_fails(gcp_public_view: StackView) -> None:
     bucket, grant = public_gcs_bucket(gcp_public_view)
     reader = set_path("role", "roles/storage.legacyObjectReader")
-    unlabelled = edited(gcp_public_view, grant, reader)
-    assert any("does not enforce public access prevention" in m for m in violations("encrypted-at-rest-and-in-transit", unlabelled))
+    undeclared = edited(edited(gcp_public_view, bucket, unlabelled), grant, reader)
+    assert any("does not enforce public access prevention" in m for m in violations("encrypted-at-rest-and-in-transit", undeclared))
     for role in ("roles/storage.objectViewer", "roles/storage.objectAdmin", "roles/storage.legacyBucketReader"):
         listing = edited(edited(gcp_public_view, bucket, labelled), grant, set_path("role", role))
         assert any(f"grants {role} to allUsers" in m for m in violations("encrypted-at-rest-and-in-transit", listing)), role

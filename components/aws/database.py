@@ -158,12 +158,14 @@ class Database(pulumi.ComponentResource):
                 performance_insights_enabled=True,
                 performance_insights_kms_key_id=key_arn,
                 skip_final_snapshot=True,
-                deletion_protection=db.deletion_protection,
+                # A replica is a copy of the primary: `readReplica: false` must be able to delete it, so neither
+                # the API's guard nor Pulumi's `protect` (which it would inherit from the primary) is set.
+                deletion_protection=False,
                 auto_minor_version_upgrade=True,
                 # RDS upgrades in-Region replicas with their source; the replica must leave the old parameter
                 # group in the same `up` too, or that group cannot be deleted.
                 apply_immediately=True,
-                opts=pulumi.ResourceOptions(parent=self.instance),
+                opts=pulumi.ResourceOptions(parent=self.instance, protect=False),
             )
         document = pulumi.Output.all(self.instance.address, password.result).apply(lambda args: _connection(args[0], args[1], db.name))
         self.credentials = credentials_secret(

@@ -9,6 +9,7 @@ import pulumi_aws as aws
 
 from components.aws.iam import allow, service_role
 from components.aws.limits import fargate_units
+from components.naming import stack_slug
 
 ARCHITECTURE = {"x86_64": "X86_64", "arm64": "ARM64"}
 
@@ -60,6 +61,8 @@ class FargateTask(pulumi.ComponentResource):
         super().__init__("shipyard:aws:FargateTask", name, None, opts)
         self.log_group = aws.cloudwatch.LogGroup(name, retention_in_days=log_retention_days, opts=pulumi.ResourceOptions(parent=self))
         region = aws.get_region_output(opts=pulumi.InvokeOptions(parent=self)).region
+        # `amazonaws.com`, or `amazonaws.com.cn` in the China partition.
+        dns_suffix = aws.get_partition_output(opts=pulumi.InvokeOptions(parent=self)).dns_suffix
 
         # Execution role: what ECS needs to start the container: its logs and its own secrets.
         execution = [allow(["logs:CreateLogStream", "logs:PutLogEvents"], [pulumi.Output.concat(self.log_group.arn, ":*")])]
@@ -74,7 +77,7 @@ class FargateTask(pulumi.ComponentResource):
                 allow(
                     ["kms:Decrypt"],
                     [wiring.kms_key_arn],
-                    StringEquals={"kms:ViaService": pulumi.Output.concat("secretsmanager.", region, ".amazonaws.com")},
+                    StringEquals={"kms:ViaService": pulumi.Output.concat("secretsmanager.", region, ".", dns_suffix)},
                 )
             )
         self.execution_role, execution_policy = service_role(
@@ -93,7 +96,7 @@ class FargateTask(pulumi.ComponentResource):
                     allow(
                         ["kms:Decrypt", "kms:GenerateDataKey"],
                         [wiring.kms_key_arn],
-                        StringEquals={"kms:ViaService": pulumi.Output.concat("s3.", region, ".amazonaws.com")},
+                        StringEquals={"kms:ViaService": pulumi.Output.concat("s3.", region, ".", dns_suffix)},
                     )
                 )
         self.task_role, task_policy = service_role(
@@ -120,7 +123,8 @@ class FargateTask(pulumi.ComponentResource):
         }
         self.definition = aws.ecs.TaskDefinition(
             name,
-            family=name,
+            # Revisions of one family are one task definition: each stack keeps its own.
+            family=f"{name}-{stack_slug()}",
             cpu=str(fargate_units(container.cpu)),
             memory=str(container.memory),
             network_mode="awsvpc",

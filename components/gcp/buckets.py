@@ -38,14 +38,17 @@ class Buckets(pulumi.ComponentResource):
             versioning={"enabled": spec.versioning},
             lifecycle_rules=rules,
             force_destroy=False,
-            labels={"app": app.name},
+            # The policy pack admits public access only on a bucket the model declared public, marked by this label.
+            labels={"app": app.name, **({"public-read": "true"} if spec.public else {})},
             opts=keep(self, app.protect),
         )
         if spec.public:
             gcp.storage.BucketIAMMember(
                 f"{name}-public-read",
                 bucket=bucket.name,
-                role="roles/storage.objectViewer",
+                # Read objects by name, never list them: objectViewer would also grant storage.objects.list.
+                # Source: Cloud Storage docs, "IAM roles for Cloud Storage" (legacyObjectReader: storage.objects.get).
+                role="roles/storage.legacyObjectReader",
                 member="allUsers",
                 opts=pulumi.ResourceOptions(parent=bucket),
             )

@@ -108,17 +108,19 @@ class Database(pulumi.ComponentResource):
                 master_instance_name=self.instance.name,
                 database_version=f"POSTGRES_{db.version}",
                 region=settings.region,
-                deletion_protection=db.deletion_protection,
+                # A replica is a copy of the primary: `readReplica: false` must be able to delete it, so neither
+                # guard nor Pulumi's `protect` (which it would inherit from the primary) is set.
+                deletion_protection=False,
                 settings={
                     "tier": tier,
                     "edition": "ENTERPRISE",
                     "availability_type": "ZONAL",
                     "disk_type": "PD_SSD",
                     "disk_autoresize": True,
-                    "deletion_protection_enabled": db.deletion_protection,
+                    "deletion_protection_enabled": False,
                     "ip_configuration": {"ipv4_enabled": False, "private_network": network.id, "ssl_mode": "ENCRYPTED_ONLY"},
                 },
-                opts=pulumi.ResourceOptions(parent=self.instance),
+                opts=pulumi.ResourceOptions(parent=self.instance, protect=False),
             )
         url = pulumi.Output.format(
             "postgresql://{0}:{1}@{2}:{3}/{4}?sslmode=require", USERNAME, password.result, self.instance.private_ip_address, PORT, db.name

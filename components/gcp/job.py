@@ -8,6 +8,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.gcp.identity import WorkloadIdentity
+from components.gcp.naming import cloud_run_name
 from stacks.model import Job
 
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
@@ -31,7 +32,7 @@ def cloud_run_job(
     """One task per execution, with the workload's own identity and VPC egress."""
     return gcp.cloudrunv2.Job(
         name,
-        name=name,
+        name=cloud_run_name(name),
         location=region,
         # Stateless: nothing is lost by deleting it, and the default guard blocks `pulumi destroy`.
         deletion_protection=False,

@@ -39,6 +39,9 @@ class TypeRule:
     # Inputs whose change replaces the resource (Terraform ForceNew, or the provider's replaceOnChanges).
     # A dotted path covers everything below it.
     replace_on: tuple[str, ...] = ()
+    # False where many cloud objects share the name by design (ECS task definition revisions share a family),
+    # so a replacement under the same name is a new revision, not a duplicate.
+    unique_name: bool = True
     # The provider's mapping sets DeleteBeforeReplace: the old one goes first, so its name can be reused.
     delete_before_replace: bool = False
     # Where the row comes from: the provider's resource mapping, its schema or source, or the cloud's docs.

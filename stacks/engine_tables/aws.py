@@ -203,6 +203,8 @@ RULES: dict[str, TypeRule] = {
     ),
     "aws:ecs/taskDefinition:TaskDefinition": TypeRule(
         name_key="family",
+        # Every replacement registers a new revision of the family (ECS API RegisterTaskDefinition).
+        unique_name=False,
         max_length=255,
         pattern=ECS_NAME,
         replace_on=(

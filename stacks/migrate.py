@@ -17,19 +17,20 @@ import shlex
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from components.gcp.naming import cloud_run_name
 from stacks.config import load
 from stacks.model import App
-from stacks.offline import render, stack_config
+from stacks.offline import ROOT, render, stack_config
 from stacks.plan import closure
 
 MIGRATION_TYPES = ("aws:ecs/taskDefinition:TaskDefinition", "gcp:cloudrunv2/job:Job")
 
 
-def app_of(stack: str) -> App:
-    config, secret_keys = stack_config(stack)
+def app_of(stack: str, root: Path = ROOT) -> App:
+    config, secret_keys = stack_config(stack, root)
     return load(config, secret_keys).app
 
 
@@ -51,15 +52,15 @@ def _release_roots(app: App) -> list[tuple[str, str]]:
     ]
 
 
-def target_urns(stack: str) -> list[str]:
+def target_urns(stack: str, root: Path = ROOT) -> list[str]:
     """Engine URNs of the release step and everything it needs, for `pulumi up --target` (one per URN).
 
     Found by rendering the stack offline (no credentials) and walking what the engine would wait for
     (`stacks.plan.closure`). A first deploy thus creates the database, the secret values, the image and
     the network before the migration runs; `pulumi up --target` would otherwise skip what is not named.
     """
-    app = app_of(stack)
-    rendering = render(stack)
+    app = app_of(stack, root)
+    rendering = render(stack, root=root)
     roots = set(_release_roots(app))
     needed = closure(rendering, [r.urn for r in rendering.resources if (r.type, r.name) in roots])
     return [rendering.engine_urn(r) for r in rendering.resources if r.urn in needed]

@@ -431,11 +431,15 @@ class App(Strict):
 
     @field_validator("secrets")
     @classmethod
-    def _secret_names(cls, items: dict[str, Secret]) -> dict[str, Secret]:
+    def _secret_names(cls, items: dict[str, Secret], info: ValidationInfo) -> dict[str, Secret]:
+        cache = info.data.get("cache")
+        # The secret that holds an external Redis URL may be called REDIS_URL: it is what that variable carries.
+        external = cache.external_url_secret if isinstance(cache, Cache) else None
         for name in items:
             if not ENV_NAME.match(name) or len(name) > MAX_SECRET_NAME:
                 raise ModelError(name, f"secret names are environment variable names: 1-{MAX_SECRET_NAME} letters, digits and '_'")
-            _not_reserved_env(name)
+            if name != external:
+                _not_reserved_env(name)
             # Cloud secret names are case-insensitive here: `A_B` and `a_b` would be one secret.
             same = [other for other in items if other != name and other.lower() == name.lower()]
             if same:
@@ -517,6 +521,11 @@ class App(Strict):
                     )
                 if secret in svc.env:
                     raise ModelError(f"services.{name}.env.{secret}", "also listed in `secrets`; a name is either plain or secret")
+                if svc.cache and self.cache is not None and secret == self.cache.external_url_secret:
+                    raise ModelError(
+                        f"services.{name}.secrets[{i}]",
+                        f"{secret!r} is the external Redis URL, which `cache: true` already delivers as REDIS_URL; remove it here",
+                    )
 
     @property
     def http_services(self) -> dict[str, Service]:

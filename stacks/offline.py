@@ -72,14 +72,8 @@ class Rendering:
         return found[0]
 
     def engine_urn(self, resource: Resource) -> str:
-        """The URN the Pulumi engine gives `resource`: every ancestor's type, where mocks keep only the parent's."""
-        by_urn = {r.urn: r for r in self.resources}
-        types, parent = [resource.type], resource.parent
-        while parent in by_urn:
-            types.insert(0, by_urn[parent].type)
-            parent = by_urn[parent].parent
-        project = resource.urn.split("::")[1]
-        return f"urn:pulumi:{self.stack}::{project}::{'$'.join(types)}::{resource.name}"
+        """The URN the Pulumi engine gives `resource` (the harness's monitor builds URNs as the engine does)."""
+        return resource.urn
 
 
 class StackFileError(Exception):
@@ -312,6 +306,19 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         self.recorded = recorded
         self.seen: set[str] = set()
         self.duplicates: list[str] = []
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The engine's URN: every ancestor's type, where Pulumi's mock monitor keeps only the parent's.
+
+        Two resources of one type and name under different components are distinct to the engine; the
+        duplicate check and every graph walk over URNs must see them as the engine does.
+        Source: pulumi/pulumi sdk/go/common/resource/urn.go (NewURN: the parent's qualified type, then `$` and the type).
+        """
+        if parent:
+            qualified = parent.split("::")[2]
+            if qualified != "pulumi:pulumi:Stack":
+                type_ = f"{qualified}${type_}"
+        return "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), type_, name])
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]

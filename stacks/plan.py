@@ -372,3 +372,46 @@ def changed_keys(before: Mapping[str, Any], after: Mapping[str, Any], prefix: st
         elif old != new:
             keys.append(path)
     return keys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m stacks.plan STACK --base OLD_STACK_FILE`: what `pulumi up` would do to go from the old config to the
+    committed one, offline. Exits 1 when the engine would refuse the update or a data store would be replaced."""
+    import argparse
+    import shutil
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from stacks.config import ConfigError
+    from stacks.offline import ROOT, StackFileError, render, stack_config
+
+    parser = argparse.ArgumentParser(prog="python -m stacks.plan", description=(main.__doc__ or "").splitlines()[0])
+    parser.add_argument("stack", help="a committed stack (Pulumi.<stack>.yaml): the config after the change")
+    parser.add_argument("--base", type=Path, required=True, help="the stack file before the change (e.g. from `git show`)")
+    args = parser.parse_args(argv)
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            shutil.copy(ROOT / "Pulumi.yaml", Path(scratch) / "Pulumi.yaml")
+            shutil.copy(args.base, Path(scratch) / f"Pulumi.{args.stack}.yaml")
+            old_config, old_secrets = stack_config(args.stack, Path(scratch))
+        new_config, new_secrets = stack_config(args.stack)
+        before = render(args.stack, config=old_config, secret_keys=old_secrets)
+        after = render(args.stack, config=new_config, secret_keys=new_secrets)
+    except (ConfigError, StackFileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    keys = [key.split(":", 1)[-1] for key in changed_keys(old_config, new_config)]
+    result = plan(before, after, keys)
+    for step in result.changes:
+        print(step)
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    for error in result.errors:
+        print(f"error: {error}")
+    print(f"{len(result.changes)} changes, {len(result.of('replace'))} replacements, {len(result.errors)} refusals")
+    return 1 if result.errors or result.warnings else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -10,6 +10,7 @@ import copy
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +29,7 @@ from stacks.plan import (
     refreshed,
     start_dependencies,
 )
-from tests.harness import inputs_json, render_shared, render_stack, stack_app
+from tests.harness import ROOT, inputs_json, render_shared, render_stack, stack_app
 
 AWS_TASK = "aws:ecs/taskDefinition:TaskDefinition"
 AWS_SERVICE = "aws:ecs/service:Service"
@@ -55,7 +56,10 @@ def longest(cloud: str) -> dict[str, Any]:
             "backend-api-server-1": {**service, "kind": "http", "port": 8000, "route": "/api", "buckets": ["customer-uploads-eu1"]},
             "internal-api-server1": {**service, "kind": "http", "port": 8001, "public": False},
             "backgroundworker-abc": {**service, "kind": "worker", "buckets": ["customer-uploads-eu1", "public-assets-bucket"]},
+            # Built by the stack: its registry repository is named too.
+            "built-by-the-stack-1": {"kind": "worker", "build": {"context": "./app"}},
         },
+        "version": "1.2.3",
         "jobs": {"nightly-report-build": {"schedule": "0 2 * * *", "service": "backgroundworker-abc", "command": ["report"]}},
         "migrate": {"service": "backend-api-server-1", "command": ["migrate"]},
         "database": {"readReplica": True},
@@ -266,6 +270,22 @@ def test_a_change_that_truly_replaces_a_data_store_is_refused_and_named() -> Non
     result = planned(*changed(with_supplied_secret("gcp-prod"), lose_ha))
     assert any("gcp:redis/instance:Instance 'pmis' is protected and cannot be replaced (tier)" in e for e in result.errors)
     assert any("cache.highAvailability" in w and "gcp:redis/instance:Instance" in w for w in result.warnings)
+
+
+def test_the_plan_command_names_the_key_that_replaces_a_data_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from stacks.plan import main
+
+    base = tmp_path / "Pulumi.gcp-prod.yaml"
+    # The committed stack as it was before someone turned the cache's high availability on.
+    base.write_text(
+        (ROOT / "Pulumi.gcp-prod.yaml")
+        .read_text()
+        .replace("    highAvailability: true\n  shipyard:buckets", "    highAvailability: false\n  shipyard:buckets")
+    )
+    assert main(["gcp-prod", "--base", str(base)]) == 1
+    out = capsys.readouterr().out
+    assert "warning: replaces data store gcp:redis/instance:Instance 'pmis' (tier; config changed: cache.highAvailability)" in out
+    assert "error: gcp:redis/instance:Instance 'pmis' is protected and cannot be replaced" in out
 
 
 def test_the_engine_model_refuses_what_the_engine_refuses() -> None:

@@ -67,7 +67,8 @@ def target_urns(stack: str, root: Path = ROOT) -> list[str]:
 
 
 def _find(resources: list[dict[str, Any]], type_: str, name: str) -> dict[str, Any]:
-    found = [r for r in resources if r["type"] == type_ and r["urn"].endswith(f"::{name}")]
+    # An interrupted update can leave a replaced resource behind, marked for deletion: it is not the live one.
+    found = [r for r in resources if r["type"] == type_ and r["urn"].endswith(f"::{name}") and not r.get("delete")]
     if len(found) != 1:
         raise SystemExit(f"the stack has no {type_} named {name}: run the targeted `pulumi up` first")
     outputs: dict[str, Any] = found[0].get("outputs", {})

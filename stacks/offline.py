@@ -226,7 +226,10 @@ _COMPUTED: dict[str, Any] = {
     },
     "aws:s3/bucket:Bucket": lambda n, i: {"bucket": i.get("bucket", n), "bucketRegionalDomainName": f"{n}.s3.amazonaws.com"},
     # The version reports its secret's ARN; the secret and its version share a logical name here.
-    "aws:secretsmanager/secretVersion:SecretVersion": lambda n, i: {"secretArn": f"arn:aws:secretsmanager:us-east-1:{ACCOUNT_ID}:{n}"},
+    "aws:secretsmanager/secretVersion:SecretVersion": lambda n, i: {
+        "secretArn": f"arn:aws:secretsmanager:us-east-1:{ACCOUNT_ID}:{n}",
+        "versionId": f"{n}-version",
+    },
     "aws:sqs/queue:Queue": lambda n, i: {"url": f"https://sqs.us-east-1.amazonaws.com/{ACCOUNT_ID}/{n}"},
     "gcp:cloudrunv2/service:Service": lambda n, i: {"uri": f"https://{i.get('name', n)}-abc123-uc.a.run.app"},
     "gcp:sql/databaseInstance:DatabaseInstance": lambda n, i: {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -135,7 +136,9 @@ def test_task_definitions_are_fargate_sized_logged_and_unprivileged(aws_prod: Re
 def test_services_receive_connections_through_secrets(aws_prod: Rendering) -> None:
     api = container(aws_prod.one(TASK, "pmis-api"))
     secrets = {s["name"]: s["valueFrom"] for s in api["secrets"]}
-    assert secrets["DATABASE_URL"].endswith(":url::") and secrets["REDIS_URL"].endswith(":url::")
+    # `<arn>:<json key>:<stage>:<version id>`: pinned to the version, so a new value rolls the services.
+    assert re.search(r":url::pmis-credentials-version$", secrets["DATABASE_URL"])
+    assert re.search(r":url::pmis-connection-version$", secrets["REDIS_URL"])
     assert "SECRET_KEY" in secrets
     env = {e["name"]: e["value"] for e in api["environment"]}
     assert env["BUCKET_UPLOADS"] and env["PORT"] == "8000" and env["DATABASE_PORT"] == "5432"

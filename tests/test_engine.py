@@ -254,6 +254,19 @@ def test_turning_the_read_replica_off_deletes_only_the_replica(cloud: str) -> No
     assert [s.resource.name for s in result.of("delete") if s.resource.type in DATA_STORE_TYPES] == ["pmis-replica"]
 
 
+@pytest.mark.parametrize("cloud", ["aws", "gcp"])
+def test_a_public_bucket_can_be_made_private(cloud: str) -> None:
+    base = with_supplied_secret(f"{cloud}-prod")
+    base["buckets"]["assets"] = {"public": True}
+
+    def private(app: dict[str, Any]) -> None:
+        app["buckets"]["assets"]["public"] = False
+
+    result = planned(*changed(base, private))
+    assert result.errors == [] and result.warnings == []
+    assert result.changes
+
+
 def test_a_database_version_bump_upgrades_in_place() -> None:
     for cloud, type_ in (("aws", "aws:rds/instance:Instance"), ("gcp", "gcp:sql/databaseInstance:DatabaseInstance")):
         result = planned(*changed(with_supplied_secret(f"{cloud}-prod"), bump_database))
@@ -443,6 +456,10 @@ def test_the_release_step_targets_everything_it_reads_at_run_time(cloud: str) ->
     if cloud == "aws":
         assert {AWS_VERSION, "aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup"} <= kinds
         assert {"aws:ec2/natGateway:NatGateway", "aws:ec2/routeTableAssociation:RouteTableAssociation"} <= kinds
+        # A NAT gateway forwards only once its public subnet routes to the internet gateway.
+        public_route = [r for r in rendering.of_type("aws:ec2/routeTable:RouteTable") if r.name == "pmis-public"]
+        public_links = [r for r in rendering.of_type("aws:ec2/routeTableAssociation:RouteTableAssociation") if "-public-" in r.name]
+        assert public_route and public_links and {r.urn for r in public_route + public_links} <= targeted
     else:
         assert {GCP_VERSION, "gcp:sql/user:User", "gcp:sql/database:Database", "gcp:redis/instance:Instance"} <= kinds
         assert {"gcp:servicenetworking/connection:Connection", "gcp:compute/routerNat:RouterNat"} <= kinds

@@ -19,9 +19,11 @@ from components.aws.secrets import AppSecrets
 from components.aws.security import SecurityGroups
 from components.aws.service import FargateService
 from components.aws.task import Container, FargateTask, Wiring
+from components.aws.wiring import Stores, ecs_wiring
 from components.naming import scoped
 from components.stateful import keep
-from stacks.model import App, Service, bucket_env_name
+from stacks.model import App, Job
+from stacks.wiring import needs
 
 
 class AwsApp(pulumi.ComponentResource):
@@ -67,39 +69,18 @@ class AwsApp(pulumi.ComponentResource):
 
         cluster = aws.ecs.Cluster(name, settings=[{"name": "containerInsights", "value": "enhanced"}], opts=child)
 
-        def wiring(svc_name: str, svc: Service) -> Wiring:
-            # Secret references are read from their versions, so a task definition waits for every value it reads.
-            wired = Wiring(env=dict(app.identity_env), kms_key_arn=key.arn, needs=list(network.private_egress))
-            wired.repository_arns += registry.pull_arns[svc_name]
-            if svc.kind == "http":
-                wired.env["PORT"] = str(svc.port)
-            for secret in svc.secrets:
-                wired.secrets[secret] = secrets.stored[secret].arn
-                wired.secret_arns.append(secrets.stored[secret].arn)
-            if svc.database and database is not None:
-                arn = database.credentials.arn
-                wired.secret_arns.append(arn)
-                for env_name, json_key in (("DATABASE_URL", "url"), ("DATABASE_PASSWORD", "password"), ("DATABASE_USER", "username")):
-                    wired.secrets[env_name] = pulumi.Output.concat(arn, f":{json_key}::")
-                wired.env.update(
-                    {
-                        "DATABASE_HOST": database.instance.address,
-                        "DATABASE_PORT": "5432",
-                        "DATABASE_NAME": app.database.name if app.database else "",
-                    }
-                )
-            if svc.cache:
-                if cache is not None:
-                    wired.secrets["REDIS_URL"] = pulumi.Output.concat(cache.connection.arn, ":url::")
-                    wired.secret_arns.append(cache.connection.arn)
-                elif app.cache and app.cache.external_url_secret:
-                    wired.secrets["REDIS_URL"] = secrets.stored[app.cache.external_url_secret].arn
-                    wired.secret_arns.append(secrets.stored[app.cache.external_url_secret].arn)
-            for bucket in svc.buckets:
-                wired.env[bucket_env_name(bucket)] = buckets.buckets[bucket].bucket
-                wired.bucket_arns.append(buckets.buckets[bucket].arn)
-            wired.env.update(svc.env)
-            return wired
+        stores = Stores(
+            secrets=secrets.stored,
+            buckets=buckets.buckets,
+            kms_key_arn=key.arn,
+            egress=network.private_egress,
+            database_credentials=database.credentials if database else None,
+            database_host=database.instance.address if database else None,
+            cache_connection=cache.connection if cache else None,
+        )
+
+        def wiring(service: str, job: Job | None = None, release: bool = False) -> Wiring:
+            return ecs_wiring(needs(app, service, job, release), stores, registry.pull_arns[service])
 
         watched = Watched(cluster_name=cluster.name)
         service_names: dict[str, pulumi.Output[str]] = {}
@@ -108,7 +89,7 @@ class AwsApp(pulumi.ComponentResource):
             task = FargateTask(
                 workload,
                 Container(registry.images[svc_name], svc.command, svc.args, svc.cpu, svc.memory, svc.port, svc.user),
-                wiring(svc_name, svc),
+                wiring(svc_name),
                 settings.architecture,
                 settings.log_retention_days,
                 opts=child,
@@ -133,8 +114,7 @@ class AwsApp(pulumi.ComponentResource):
         for job_name, job in app.jobs.items():
             svc = app.services[job.service]
             workload = f"{name}-{job_name}"
-            job_wiring = wiring(job.service, svc)
-            job_wiring.env["JOB_TIMEOUT_SECONDS"] = str(job.timeout_seconds)
+            job_wiring = wiring(job.service, job)
             task = FargateTask(
                 workload,
                 Container(registry.images[job.service], job.command, None, job.cpu, job.memory, user=svc.user),
@@ -172,7 +152,7 @@ class AwsApp(pulumi.ComponentResource):
                     release.memory,
                     user=app.services[release.service].user,
                 ),
-                wiring(release.service, app.services[release.service]),
+                wiring(release.service, release=True),
                 settings.architecture,
                 settings.log_retention_days,
                 opts=child,

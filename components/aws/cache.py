@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
@@ -15,6 +17,13 @@ from components.stateful import final_snapshot_name, keep
 from stacks.model import App
 
 PORT = 6379
+# What signs ElastiCache's TLS certificates, delivered as REDIS_CA_CERT like Memorystore's own CA on GCP, so one
+# client configuration verifies the server on both clouds. The certificate blocks of the file, without its comments.
+AMAZON_ROOT_CAS = "".join(
+    re.findall(
+        r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----\n", (Path(__file__).parent / "amazon-root-cas.pem").read_text(), re.S
+    )
+)
 ENGINE_VERSION = {"6": "6.2", "7": "7.1"}
 # Neutral memory (GB) -> the smallest node type that holds it. Source: ElastiCache "Supported node types".
 NODE_TYPES = (
@@ -90,7 +99,9 @@ class Cache(pulumi.ComponentResource):
             opts=keep(self, app.protect),
         )
         document = pulumi.Output.all(self.group.primary_endpoint_address, token.result).apply(
-            lambda args: json.dumps({"url": f"rediss://:{args[1]}@{args[0]}:{PORT}/0", "host": args[0], "port": PORT, "token": args[1]})
+            lambda args: json.dumps(
+                {"url": f"rediss://:{args[1]}@{args[0]}:{PORT}/0", "host": args[0], "port": PORT, "token": args[1], "ca": AMAZON_ROOT_CAS}
+            )
         )
         self.connection = credentials_secret(
             f"{name}-connection",

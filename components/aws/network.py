@@ -60,7 +60,7 @@ class Network(pulumi.ComponentResource):
                 tags={"Name": f"{name}-public-{zone}", "tier": "public"},
                 opts=vpc_child,
             )
-            aws.ec2.RouteTableAssociation(
+            public_association = aws.ec2.RouteTableAssociation(
                 f"{name}-public-{index}", subnet_id=public.id, route_table_id=public_routes.id, opts=pulumi.ResourceOptions(parent=public)
             )
             self.public_subnet_ids.append(public.id)
@@ -73,10 +73,11 @@ class Network(pulumi.ComponentResource):
                     subnet_id=public.id,
                     allocation_id=eip.id,
                     tags={"Name": f"{name}-{zone}"},
-                    opts=pulumi.ResourceOptions(parent=public, depends_on=[gateway]),
+                    # A NAT gateway forwards only once its own subnet routes to the internet gateway.
+                    opts=pulumi.ResourceOptions(parent=public, depends_on=[gateway, public_association]),
                 )
                 nat_ids.append(nat.id)
-                self.private_egress.append(nat)
+                self.private_egress += [nat, public_routes, public_association]
 
             private = aws.ec2.Subnet(
                 f"{name}-private-{index}",

@@ -30,6 +30,16 @@ class StoredSecret:
     def arn(self) -> pulumi.Output[str]:
         return self.version.secret_arn
 
+    def reference(self, json_key: str = "") -> pulumi.Output[str]:
+        """What a container's `valueFrom` names: `<arn>:<json key>:<stage>:<version id>`, pinned to this version.
+
+        Pinned, so that a new value changes the task definition and the services roll onto it; `secret_arn` alone
+        stays the same across versions, and running tasks would keep the old value while new ones read the new.
+        Source: ECS developer guide, "Pass Secrets Manager secrets through Amazon ECS environment variables"
+        (valueFrom syntax `arn:...:secret:name:json-key:version-stage:version-id`).
+        """
+        return pulumi.Output.concat(self.version.secret_arn, ":", json_key, "::", self.version.version_id)
+
 
 def store(
     name: str,

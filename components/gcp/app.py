@@ -20,8 +20,10 @@ from components.gcp.observability import Monitoring
 from components.gcp.registry import Registry
 from components.gcp.secrets import AppSecrets
 from components.gcp.service import HttpService, WorkerPool
+from components.gcp.wiring import Stores, run_wiring
 from components.gcp.workload import Wiring, container, vpc_egress
-from stacks.model import App, Service, bucket_env_name
+from stacks.model import App, Job
+from stacks.wiring import needs
 
 
 class GcpApp(pulumi.ComponentResource):
@@ -46,42 +48,26 @@ class GcpApp(pulumi.ComponentResource):
         buckets = Buckets(name, app, opts=after_apis)
         vpc_access = vpc_egress(network.network.id, network.subnet.id)
 
-        def wire(workload: str, svc: Service, identity: WorkloadIdentity) -> Wiring:
-            wired = Wiring(env=dict(app.identity_env), needs=list(network.egress))
-            refs = {secret: secrets.refs[secret] for secret in svc.secrets}
-            if svc.database and database is not None and app.database is not None:
-                refs.update({"DATABASE_URL": database.url, "DATABASE_PASSWORD": database.password})
-                # The URL names a user and a database that exist only once these are created.
-                wired.needs += [database.user, database.database]
-                wired.env.update(
-                    {
-                        "DATABASE_HOST": database.instance.private_ip_address,
-                        "DATABASE_PORT": "5432",
-                        "DATABASE_NAME": app.database.name,
-                        "DATABASE_USER": "app",
-                    }
-                )
-            if svc.cache:
-                if cache is not None:
-                    refs.update({"REDIS_URL": cache.url, "REDIS_CA_CERT": cache.ca_certificate})
-                    wired.needs.append(cache.instance)
-                elif app.cache is not None and app.cache.external_url_secret:
-                    refs["REDIS_URL"] = secrets.refs[app.cache.external_url_secret]
-            for env_name, ref in refs.items():
-                identity.read_secret(env_name.lower().replace("_", "-"), ref.secret)
-            wired.secrets = refs
-            for bucket in svc.buckets:
-                wired.env[bucket_env_name(bucket)] = buckets.buckets[bucket].name
-                identity.use_bucket(bucket, buckets.buckets[bucket])
-            wired.env.update(svc.env)
-            return wired
+        stores = Stores(
+            secrets=secrets.refs,
+            buckets=buckets.buckets,
+            egress=network.egress,
+            database_secrets={"url": database.url, "password": database.password} if database else {},
+            database_host=database.instance.private_ip_address if database else None,
+            database_needs=[database.user, database.database] if database else [],
+            cache_secrets={"url": cache.url, "ca": cache.ca_certificate} if cache else {},
+            cache_needs=[cache.instance] if cache else [],
+        )
+
+        def wire(service: str, identity: WorkloadIdentity, job: Job | None = None, release: bool = False) -> Wiring:
+            return run_wiring(needs(app, service, job, release), stores, identity)
 
         http: dict[str, gcp.cloudrunv2.Service] = {}
         workers: dict[str, gcp.cloudrunv2.WorkerPool] = {}
         for svc_name, svc in app.services.items():
             workload = f"{name}-{svc_name}"
             identity = WorkloadIdentity(workload, name, svc_name, project, svc.database, opts=after_apis)
-            wired = wire(workload, svc, identity)
+            wired = wire(svc_name, identity)
             spec = container(registry.images[svc_name], svc.command, svc.args, svc.cpu, svc.memory, wired)
             if svc.kind == "http":
                 behind_load_balancer = app.domain is not None and svc.is_public
@@ -104,7 +90,7 @@ class GcpApp(pulumi.ComponentResource):
                 workload = f"{name}-{job_name}"
                 svc = app.services[job.service]
                 identity = WorkloadIdentity(workload, name, job_name, project, svc.database, opts=after_apis)
-                job_wiring = wire(workload, svc, identity)
+                job_wiring = wire(job.service, identity, job)
                 spec = container(registry.images[job.service], job.command, None, job.cpu, job.memory, job_wiring)
                 jobs[job_name] = ScheduledJob(
                     workload, job, project, region, spec, vpc_access, identity, invoker, job_wiring.needs, opts=after_apis
@@ -116,7 +102,7 @@ class GcpApp(pulumi.ComponentResource):
             svc = app.services[release.service]
             # Runs as the service it migrates for, with the same database access; the deploy runs it before services roll.
             identity = WorkloadIdentity(f"{name}-migrate", name, "migrate", project, svc.database, opts=after_apis)
-            release_wiring = wire(f"{name}-migrate", svc, identity)
+            release_wiring = wire(release.service, identity, release=True)
             spec = container(registry.images[release.service], release.command, None, release.cpu, release.memory, release_wiring)
             migrate_job = cloud_run_job(
                 f"{name}-migrate", region, identity, spec, vpc_access, 0, release.timeout_seconds, release_wiring.needs, self

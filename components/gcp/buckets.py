@@ -50,6 +50,7 @@ class Buckets(pulumi.ComponentResource):
                 # Source: Cloud Storage docs, "IAM roles for Cloud Storage" (legacyObjectReader: storage.objects.get).
                 role="roles/storage.legacyObjectReader",
                 member="allUsers",
-                opts=pulumi.ResourceOptions(parent=bucket),
+                # Not protected (it would inherit the bucket's protect): `public: false` must be able to delete it.
+                opts=pulumi.ResourceOptions(parent=bucket, protect=False),
             )
         return bucket

@@ -71,7 +71,7 @@ class ScheduledJob(pulumi.ComponentResource):
         super().__init__("shipyard:gcp:ScheduledJob", name, None, opts)
         self.job = cloud_run_job(name, region, identity, container, vpc_access, job.retries, job.timeout_seconds, needs, self)
         # The invoker may run this job and nothing else.
-        gcp.cloudrunv2.JobIamMember(
+        may_run = gcp.cloudrunv2.JobIamMember(
             f"{name}-invoker",
             name=self.job.name,
             location=region,
@@ -97,6 +97,7 @@ class ScheduledJob(pulumi.ComponentResource):
                 # The Admin API takes an OAuth access token; OIDC tokens are for calling services themselves.
                 "oauth_token": {"service_account_email": invoker.email, "scope": CLOUD_PLATFORM_SCOPE},
             },
-            opts=pulumi.ResourceOptions(parent=self),
+            # A run due right after creation must not fail on a grant that does not exist yet.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[may_run]),
         )
         self.register_outputs({"job": self.job.name})

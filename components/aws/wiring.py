@@ -1,0 +1,57 @@
+"""A workload's needs (decided once in `stacks.wiring`) as ECS references: secret ARNs, endpoints, bucket names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.aws.secrets import StoredSecret
+from components.aws.task import Wiring
+from stacks.wiring import CloudValue, Needs, SecretValue
+
+
+@dataclass
+class Stores:
+    """What the app's workloads can be wired to; absent stores are None or empty."""
+
+    secrets: dict[str, StoredSecret]
+    buckets: dict[str, aws.s3.Bucket]
+    kms_key_arn: pulumi.Input[str]
+    # What a task needs to reach the internet from a private subnet.
+    egress: list[pulumi.Resource] = field(default_factory=list)
+    database_credentials: StoredSecret | None = None
+    database_host: pulumi.Input[str] | None = None
+    cache_connection: StoredSecret | None = None
+
+
+def _stored(value: SecretValue, stores: Stores) -> StoredSecret:
+    found = {"app": stores.secrets.get(value.key), "database": stores.database_credentials, "cache": stores.cache_connection}[value.source]
+    assert found is not None, f"the model wired {value} without the store behind it"
+    return found
+
+
+def _plain(value: str | CloudValue, stores: Stores) -> pulumi.Input[str]:
+    if isinstance(value, str):
+        return value
+    if value.store == "database":
+        assert stores.database_host is not None
+        return stores.database_host
+    return stores.buckets[value.name].bucket
+
+
+def ecs_wiring(needs: Needs, stores: Stores, pull_arns: list[pulumi.Input[str]]) -> Wiring:
+    """Plain values inline; secrets as `valueFrom` references pinned to their version (JSON documents by key)."""
+    wired = Wiring(kms_key_arn=stores.kms_key_arn, needs=list(stores.egress), repository_arns=list(pull_arns))
+    wired.env = {name: _plain(value, stores) for name, value in needs.env.items()}
+    read: list[StoredSecret] = []
+    for name, value in needs.secrets.items():
+        stored = _stored(value, stores)
+        # An application secret is the whole value; the stores' secrets are JSON documents read key by key.
+        wired.secrets[name] = stored.reference("" if value.source == "app" else value.key)
+        if not any(stored is other for other in read):
+            read.append(stored)
+    wired.secret_arns = [stored.arn for stored in read]
+    wired.bucket_arns = [stores.buckets[bucket].arn for bucket in needs.buckets]
+    return wired

@@ -1,0 +1,85 @@
+"""What each workload needs, decided once for every cloud: its environment, its secrets and its stores.
+
+A renderer only maps these needs to its own references (an ARN, a Secret Manager version, an endpoint); it
+decides no name and no source itself. The model's reserved names (`RESERVED_ENV`, `BUCKET_*`) are the
+names this module hands out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from stacks.model import App, Job, Service, bucket_env_name
+
+DATABASE_PORT = 5432
+DATABASE_USER = "app"
+
+
+@dataclass(frozen=True)
+class CloudValue:
+    """A plain value only the cloud knows: the database's host, or a bucket's cloud name."""
+
+    store: Literal["database", "bucket"]
+    name: str = ""  # the bucket's model name
+
+
+@dataclass(frozen=True)
+class SecretValue:
+    """Where a secret environment variable's value lives.
+
+    `app`: the application secret `key`; `database`: `url` or `password` of the stack's PostgreSQL
+    credentials; `cache`: `url` or `ca` (the CA that signs the server's TLS certificate) of its Redis.
+    """
+
+    source: Literal["app", "database", "cache"]
+    key: str
+
+
+@dataclass(frozen=True)
+class Needs:
+    """Everything a workload is given. `env` and `secrets` are keyed by environment variable name."""
+
+    env: dict[str, str | CloudValue] = field(default_factory=dict)
+    secrets: dict[str, SecretValue] = field(default_factory=dict)
+    database: bool = False
+    # The stack's own Redis (network access and its credentials); an external one is just a secret.
+    cache: bool = False
+    buckets: tuple[str, ...] = ()
+
+    @property
+    def app_secrets(self) -> list[str]:
+        """The application secrets read, by their model names."""
+        return sorted({s.key for s in self.secrets.values() if s.source == "app"})
+
+
+def needs(app: App, service: str, job: Job | None = None, release: bool = False) -> Needs:
+    """What the workload running `service`'s image gets: the service itself, one of its jobs (`job`), or the
+    release step (`release`). They share the service's access; only the service listens on its port."""
+    svc: Service = app.services[service]
+    env: dict[str, str | CloudValue] = dict(app.identity_env)
+    secrets = {name: SecretValue("app", name) for name in svc.secrets}
+    if svc.kind == "http" and job is None and not release:
+        env["PORT"] = str(svc.port)
+    if job is not None:
+        # Told to the job so it can stop itself in time where the platform does not enforce it.
+        env["JOB_TIMEOUT_SECONDS"] = str(job.timeout_seconds)
+    uses_database = svc.database and app.database is not None
+    if uses_database and app.database is not None:
+        env |= {
+            "DATABASE_HOST": CloudValue("database"),
+            "DATABASE_PORT": str(DATABASE_PORT),
+            "DATABASE_NAME": app.database.name,
+            "DATABASE_USER": DATABASE_USER,
+        }
+        secrets |= {"DATABASE_URL": SecretValue("database", "url"), "DATABASE_PASSWORD": SecretValue("database", "password")}
+    managed_cache = svc.cache and app.cache is not None and app.cache.managed
+    if svc.cache and app.cache is not None:
+        if app.cache.external_url_secret is not None:
+            secrets["REDIS_URL"] = SecretValue("app", app.cache.external_url_secret)
+        else:
+            secrets |= {"REDIS_URL": SecretValue("cache", "url"), "REDIS_CA_CERT": SecretValue("cache", "ca")}
+    for bucket in svc.buckets:
+        env[bucket_env_name(bucket)] = CloudValue("bucket", bucket)
+    env |= svc.env
+    return Needs(env, secrets, bool(uses_database), bool(managed_cache), tuple(svc.buckets))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import runpy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -407,7 +407,23 @@ def render(
     """
     if config is None:
         config, secret_keys = stack_config(stack, root)
-    engine_config = {k: v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}
+
+    def program() -> None:
+        runpy.run_path(str(root / "__main__.py"), run_name="__main__")
+
+    return run_program(program, stack, config, secret_keys, project_name(root), recorded)
+
+
+def run_program(
+    program: Callable[[], None],
+    stack: str = "test",
+    config: Mapping[str, Any] | None = None,
+    secret_keys: list[str] | None = None,
+    project: str | None = None,
+    recorded: list[Resource] | None = None,
+) -> Rendering:
+    """Run any Pulumi program function under the same mocks and recording: a whole stack, or one component alone."""
+    engine_config = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()}
     pulumi.runtime.set_all_config(engine_config, list(secret_keys or []))
     pulumi_settings.ROOT.set(None)
     mocks = CloudMocks()
@@ -415,13 +431,9 @@ def render(
     logger = logging.getLogger(f"shipyard.offline.{stack}")
     logger.propagate = False
     logger.handlers = [collect := _Collect()]
-    pulumi.runtime.set_mocks(mocks, project=project_name(root), stack=stack, preview=False, logger=logger, monitor=monitor)
+    pulumi.runtime.set_mocks(mocks, project=project or project_name(), stack=stack, preview=False, logger=logger, monitor=monitor)
     pulumi_settings.SETTINGS.rpc_manager.clear()
     pulumi_settings.SETTINGS.outputs.clear()
-
-    def program() -> None:
-        runpy.run_path(str(root / "__main__.py"), run_name="__main__")
-
     # The SDK walks the Python stack for every resource to send the engine its source position, which only the
     # CLI's display uses; it is 40 % of an offline render, and nothing here reads it.
     with mock.patch.object(pulumi_resource_runtime, "_get_stack_trace", source_pb2.StackTrace):

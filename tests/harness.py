@@ -10,12 +10,13 @@ from __future__ import annotations
 import copy
 import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from stacks.config import PROJECT
-from stacks.offline import ROOT, Rendering, Resource, read_yaml, render, stack_config
+from stacks.offline import ROOT, Rendering, Resource, read_yaml, render, run_program, stack_config
 
 
 def checked(rendering: Rendering) -> Rendering:
@@ -75,4 +76,24 @@ def config_error(app: dict[str, Any]) -> str:
     return str(caught.value)
 
 
-__all__ = ["ROOT", "checked", "config_error", "inputs_json", "read_yaml", "render_app", "render_shared", "render_stack", "stack_app"]
+__all__ = [
+    "ROOT",
+    "checked",
+    "config_error",
+    "inputs_json",
+    "read_yaml",
+    "render_app",
+    "render_component",
+    "render_shared",
+    "render_stack",
+    "stack_app",
+]
+
+
+def render_component(build: Callable[[], object], stack: str = "test") -> Rendering:
+    """Build one component alone (no stack config, no other component) under the same mocks and checks."""
+
+    def program() -> None:
+        build()
+
+    return checked(run_program(program, stack))

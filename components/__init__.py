@@ -6,7 +6,8 @@ import importlib
 from dataclasses import replace
 from typing import Any
 
-from stacks.config import Stack
+from components import overrides
+from stacks.config import ConfigError, Stack
 
 
 def deploy(stack: Stack) -> dict[str, Any]:
@@ -14,6 +15,10 @@ def deploy(stack: Stack) -> dict[str, Any]:
     # Import only the chosen cloud: each provider SDK takes seconds to load.
     renderer = importlib.import_module(f"components.{stack.app.cloud}")
     app = renderer.with_defaults(stack.app)
+    unknown = overrides.problems(app)
+    if unknown:
+        raise ConfigError(unknown)
     renderer.validate(app)
+    overrides.register(app.overrides)
     outputs: dict[str, Any] = renderer.deploy(replace(stack, app=app))
     return outputs

@@ -96,16 +96,18 @@ MemoryMiB = Annotated[int, Field(ge=128, le=131072)]
 class Build(Strict):
     """Build the image from source with Docker; the stack pushes it to its own registry."""
 
-    context: str
-    dockerfile: str = "Dockerfile"
-    target: str | None = None
-    args: dict[str, str] = {}
+    context: str = Field(description="Directory sent to Docker, relative to the project")
+    dockerfile: str = Field(default="Dockerfile", description="Dockerfile path, relative to `context`")
+    target: str | None = Field(default=None, description="Build stage to stop at; default: the last stage")
+    args: dict[str, str] = Field(default={}, description="Build arguments (`--build-arg`)")
 
 
 class Scaling(Strict):
-    min: int = Field(default=1, ge=0, le=1000)
-    max: int = Field(default=1, ge=1, le=1000)
-    cpu_target: int = Field(default=70, ge=10, le=95, description="Target average CPU %, scale out above it")
+    min: int = Field(default=1, ge=0, le=1000, description="Fewest instances; GCP worker pools run exactly this many")
+    max: int = Field(default=1, ge=1, le=1000, description="Most instances; the cloud scales between `min` and `max`")
+    cpu_target: int = Field(
+        default=70, ge=10, le=95, description="Target average CPU %, scale out above it (AWS; Cloud Run scales on its own signals)"
+    )
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> Scaling:
@@ -117,32 +119,77 @@ class Scaling(Strict):
 class Service(Strict):
     """A long-running process: `http` receives traffic on a route, `worker` receives none."""
 
-    kind: Literal["http", "worker"]
-    image: str | None = None
-    build: Build | None = None
-    command: list[str] | None = None
-    args: list[str] | None = None
-    cpu: Cpu = 0.5
-    memory: MemoryMiB = 1024
-    scaling: Scaling = Scaling()
-    env: dict[str, str] = {}
-    secrets: list[str] = []
-    database: bool = False
-    cache: bool = False
-    buckets: list[str] = []
+    kind: Literal["http", "worker"] = Field(description="`http` receives traffic on a route; `worker` receives none")
+    image: str | None = Field(
+        default=None,
+        description="Registry reference (exactly one of `image` and `build`), pinned by tag or digest in production. "
+        "AWS: an image in a private ECR repository gets a pull grant on it. GCP: Artifact Registry, or public images "
+        "on Docker Hub or ghcr.io; other registries are refused",
+    )
+    build: Build | None = Field(
+        default=None, description="Build with pulumi-docker, push to ECR / Artifact Registry as `:<version>`, deploy by digest"
+    )
+    command: list[str] | None = Field(
+        default=None, description="Replaces the image's CMD, followed by `args` (the image's ENTRYPOINT still runs)"
+    )
+    args: list[str] | None = Field(default=None, description="Appended to `command`; together they replace the image's CMD")
+    cpu: Cpu = Field(
+        default=0.5,
+        description="vCPU; checked against Fargate / Cloud Run sizes (Cloud Run's gen2 environment takes whole CPUs)",
+        json_schema_extra={"docs_default": "`0.5` on AWS, `1` on GCP"},
+    )
+    memory: MemoryMiB = Field(default=1024, description="MiB; checked against Fargate / Cloud Run sizes")
+    scaling: Scaling = Field(default=Scaling(), description="Instance range; a singleton worker always runs one")
+    env: dict[str, str] = Field(
+        default={},
+        description="Plain settings; names the stack sets and secret-looking names (`*PASSWORD*`, `*TOKEN*`, `*SECRET*`, "
+        "`*API_KEY*`…) are refused",
+        json_schema_extra={"docs_key": "NAME"},
+    )
+    secrets: list[str] = Field(default=[], description="Declared secrets the service receives as environment variables")
+    database: bool = Field(
+        default=False, description="Receive `DATABASE_URL` and `DATABASE_*` (URL and password as secrets) and network access"
+    )
+    cache: bool = Field(default=False, description="Receive `REDIS_URL` (a secret; `REDIS_CA_CERT` too when managed) and network access")
+    buckets: list[str] = Field(default=[], description="Buckets to receive as `BUCKET_<NAME>`, with read/write access")
     user: str | None = Field(
         default=None,
         pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$",
-        description="Run as this non-root user (`uid`, `uid:gid` or a name the image defines); default: the image's USER",
+        description="AWS: run as this non-root user (root refused). GCP refuses it: Cloud Run runs the image's USER, "
+        "so set it in the Dockerfile",
+        json_schema_extra={"docs_default": "the image's USER", "docs_type": "`uid`, `uid:gid` or a name the image defines"},
     )
     # http only
-    port: int | None = Field(default=None, ge=1, le=65535)
-    route: str | None = None
-    health_path: str | None = None
-    public: bool | None = None
-    concurrency: int | None = Field(default=None, ge=1, le=1000)
+    port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="http only: the port the container listens on; `PORT` is set to it",
+        json_schema_extra={"docs_default": "required for http"},
+    )
+    route: str | None = Field(
+        default=None,
+        description="Public http only: path prefix on the load balancer (`/api` serves `/api` and `/api/*`)",
+        json_schema_extra={"docs_default": "`/`", "docs_type": "path"},
+    )
+    health_path: str | None = Field(
+        default=None, description="http only: health check path", json_schema_extra={"docs_default": "`/health`", "docs_type": "path"}
+    )
+    public: bool | None = Field(
+        default=None,
+        description="http only: reachable from the internet. `false` keeps it off the load balancer (AWS: no target group, "
+        "no inbound rule; GCP: internal-only ingress, no public invoker) and takes no `route`",
+        json_schema_extra={"docs_default": "`true`"},
+    )
+    concurrency: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="http only: requests per Cloud Run instance (AWS does not use it)",
+        json_schema_extra={"docs_default": "`80` on GCP"},
+    )
     # worker only
-    singleton: bool = False
+    singleton: bool = Field(default=False, description="Worker only: exactly one instance, never two during a rollout (Celery beat)")
 
     @field_validator("route", "health_path")
     @classmethod
@@ -215,14 +262,27 @@ class Service(Strict):
 class Job(Strict):
     """A scheduled run of a service's image with its own command."""
 
-    schedule: str = Field(description="5-field cron: minute hour day-of-month month day-of-week")
-    time_zone: str = "UTC"
-    service: str
-    command: list[str] = Field(min_length=1)
-    timeout_seconds: int = Field(default=600, ge=10, le=86400)
-    retries: int = Field(default=3, ge=0, le=10)
-    cpu: Cpu = 0.25
-    memory: MemoryMiB = 512
+    schedule: str = Field(
+        description="5-field cron: minute hour day-of-month month day-of-week, e.g. `0 0 * * *`",
+        json_schema_extra={"docs_type": "5-field cron"},
+    )
+    time_zone: str = Field(default="UTC", description="Time zone the schedule is read in", json_schema_extra={"docs_type": "IANA name"})
+    service: str = Field(
+        description="The job runs this service's image, with its secrets and database/cache/bucket wiring",
+        json_schema_extra={"docs_type": "service name"},
+    )
+    command: list[str] = Field(min_length=1, description="Replaces the image's CMD (the image's ENTRYPOINT still runs)")
+    timeout_seconds: int = Field(
+        default=600,
+        ge=10,
+        le=86400,
+        description="Told to the job as `JOB_TIMEOUT_SECONDS`; GCP stops a run after it (ECS has no task timeout)",
+    )
+    retries: int = Field(
+        default=3, ge=0, le=10, description="GCP: retries of a failed run; AWS: EventBridge Scheduler's retries of a failed start"
+    )
+    cpu: Cpu = Field(default=0.25, description="vCPU, as for services", json_schema_extra={"docs_default": "`0.25` on AWS, `1` on GCP"})
+    memory: MemoryMiB = Field(default=512, description="MiB, as for services")
 
     @field_validator("schedule")
     @classmethod
@@ -246,11 +306,13 @@ def _time_zones() -> frozenset[str]:
 class Migration(Strict):
     """The release step: a one-off run of a service's image that must succeed before services roll."""
 
-    service: str
-    command: list[str] = Field(min_length=1)
-    timeout_seconds: int = Field(default=900, ge=10, le=86400)
-    cpu: Cpu = 0.5
-    memory: MemoryMiB = 1024
+    service: str = Field(
+        description="Runs with this service's image, secrets and network access", json_schema_extra={"docs_type": "service name"}
+    )
+    command: list[str] = Field(min_length=1, description="Replaces the image's CMD; a non-zero exit fails the deploy")
+    timeout_seconds: int = Field(default=900, ge=10, le=86400, description="The run is stopped, and fails, after this long")
+    cpu: Cpu = Field(default=0.5, description="vCPU, as for services", json_schema_extra={"docs_default": "`0.5` on AWS, `1` on GCP"})
+    memory: MemoryMiB = Field(default=1024, description="MiB, as for services")
 
 
 def is_mutable_reference(image: str) -> bool:
@@ -264,15 +326,29 @@ def is_mutable_reference(image: str) -> bool:
 class Database(Strict):
     """PostgreSQL. `size` is neutral; each cloud maps it to an instance class or tier."""
 
-    version: Literal[13, 14, 15, 16, 17] = 15
-    size: Literal["small", "medium", "large", "xlarge"] = "medium"
-    name: str = Field(default="app", pattern=r"^[a-z][a-z0-9_]{0,30}$")
-    storage_gb: int = Field(default=20, ge=20, le=16384)
-    max_storage_gb: int = Field(default=200, ge=20, le=65536)
-    high_availability: bool = True
-    backup_retention_days: int = Field(default=7, ge=1, le=35)
-    read_replica: bool = False
-    deletion_protection: bool = True
+    version: Literal[13, 14, 15, 16, 17] = Field(
+        default=15,
+        description="PostgreSQL major version. AWS refuses one past its RDS end of standard support and warns 180 days "
+        "before; see [Major version upgrade](#major-version-upgrade)",
+    )
+    size: Literal["small", "medium", "large", "xlarge"] = Field(
+        default="medium",
+        description="Each cloud maps it to an instance class or tier (AWS `medium`: db.m7g.large); "
+        "`aws.databaseInstanceClass` / `gcp.databaseTier` override it",
+    )
+    name: str = Field(default="app", pattern=r"^[a-z][a-z0-9_]{0,30}$", description="The database created in the instance")
+    storage_gb: int = Field(default=20, ge=20, le=16384, description="Disk size in GB at creation")
+    max_storage_gb: int = Field(
+        default=200,
+        ge=20,
+        le=65536,
+        description="Storage autoscaling ceiling in GB: the cloud grows the disk up to it and a later `storageGb` change is "
+        "ignored, so raise this instead (AWS: equal to `storageGb` turns autoscaling off)",
+    )
+    high_availability: bool = Field(default=True, description="A standby in a second zone (Multi-AZ / REGIONAL)")
+    backup_retention_days: int = Field(default=7, ge=1, le=35, description="Days of automated backups; at least 7 in production")
+    read_replica: bool = Field(default=False, description="Add a read replica")
+    deletion_protection: bool = Field(default=True, description="The cloud's own deletion protection on the instance")
 
     @model_validator(mode="after")
     def _storage(self) -> Database:
@@ -284,11 +360,18 @@ class Database(Strict):
 class Cache(Strict):
     """Redis, managed by the stack, or an external one whose URL is an app secret."""
 
-    version: Literal["6", "7"] = "7"
-    memory_gb: float = Field(default=1, ge=0.5, le=300)
-    high_availability: bool = True
+    version: Literal["6", "7"] = Field(default="7", description="Redis major version")
+    memory_gb: float = Field(
+        default=1,
+        ge=0.5,
+        le=300,
+        description="Memory in GB. AWS: the smallest node type that holds it; GCP: a whole number of GB, 1-300",
+    )
+    high_availability: bool = Field(default=True, description="A replica in a second zone, with automatic failover")
     external_url_secret: str | None = Field(
-        default=None, description="Name of a declared secret holding the URL of an external Redis (e.g. Upstash)"
+        default=None,
+        description="Name of a declared secret holding the URL of an external Redis (e.g. Upstash)",
+        json_schema_extra={"docs_default": "none: a managed Redis", "docs_type": "secret name"},
     )
 
     @property
@@ -297,29 +380,47 @@ class Cache(Strict):
 
 
 class Bucket(Strict):
-    versioning: bool = True
-    expire_after_days: int | None = Field(default=None, ge=1)
-    noncurrent_expire_after_days: int | None = Field(default=30, ge=1)
-    public: bool = False
+    versioning: bool = Field(default=True, description="Keep earlier versions of overwritten and deleted objects")
+    expire_after_days: int | None = Field(default=None, ge=1, description="Delete objects this many days after they are written")
+    noncurrent_expire_after_days: int | None = Field(
+        default=30, ge=1, description="With versioning, delete earlier versions this many days after they are replaced"
+    )
+    public: bool = Field(default=False, description="Anyone may read its objects (public-read); the policy pack accepts only that")
 
 
 class Secret(Strict):
     """An application secret. Its value is generated, or set with `pulumi config set --secret`."""
 
-    generate: bool = False
-    length: int = Field(default=48, ge=16, le=256)
+    generate: bool = Field(default=False, description="The stack generates the value; otherwise it comes from `secretValues`")
+    length: int = Field(default=48, ge=16, le=256, description="Characters in a generated value")
 
 
 class Domain(Strict):
-    name: str = Field(max_length=253, pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-    zone: str | None = Field(default=None, description="Route 53 hosted zone / Cloud DNS managed zone that holds the record")
+    name: str = Field(
+        max_length=253,
+        pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+        description="Host name the public services answer on, with a managed certificate",
+        json_schema_extra={"docs_type": "host name"},
+    )
+    zone: str | None = Field(
+        default=None,
+        description="Route 53 hosted zone / Cloud DNS managed zone that holds the record (its DNS name; on GCP also its name)",
+        json_schema_extra={"docs_default": "none: create the DNS records yourself (the render warns)"},
+    )
 
 
 class Alerts(Strict):
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    latency_p95_ms: int = Field(default=500, ge=10)
-    error_rate_percent: float = Field(default=5, gt=0, le=100)
-    cpu_percent: int = Field(default=80, ge=10, le=100)
+    email: str | None = Field(
+        default=None,
+        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        description="Where alarms are sent; without it they only show in the console",
+        json_schema_extra={"docs_type": "e-mail"},
+    )
+    latency_p95_ms: int = Field(default=500, ge=10, description="Alarm when a public service's p95 latency exceeds this (ms)")
+    error_rate_percent: float = Field(default=5, gt=0, le=100, description="Alarm when more than this % of requests are answered 5xx")
+    cpu_percent: int = Field(
+        default=80, ge=10, le=100, description="AWS: alarm when a service's, the database's or the cache's CPU exceeds this %"
+    )
 
 
 # `is_private` alone also admits IPv6, loopback, link-local and reserved ranges, which no VPC or subnet can use.
@@ -337,25 +438,81 @@ def _cidr(value: str) -> str:
 
 
 class AwsSettings(Strict):
-    region: str = Field(default="us-east-1", pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
-    vpc_cidr: str = "10.0.0.0/16"
-    availability_zones: int = Field(default=2, ge=2, le=3)
-    single_nat: bool = False
-    architecture: Literal["x86_64", "arm64"] = "x86_64"
-    log_retention_days: Literal[7, 14, 30, 60, 90, 180, 365, 731] = 30
-    database_instance_class: str | None = Field(default=None, pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$")
-    cache_node_type: str | None = Field(default=None, pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$")
+    region: str = Field(default="us-east-1", pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$", description="AWS region")
+    vpc_cidr: str = Field(default="10.0.0.0/16", description="The VPC's range: a private /16 to /24")
+    availability_zones: int = Field(default=2, ge=2, le=3, description="Zones the subnets, NAT gateways and tasks spread over")
+    single_nat: bool = Field(default=False, description="One NAT gateway for all zones instead of one per zone")
+    architecture: Literal["x86_64", "arm64"] = Field(default="x86_64", description="CPU architecture of the tasks and of built images")
+    log_retention_days: Literal[7, 14, 30, 60, 90, 180, 365, 731] = Field(
+        default=30, description="Days CloudWatch keeps container logs and VPC flow logs"
+    )
+    database_instance_class: str | None = Field(
+        default=None,
+        pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$",
+        description="RDS instance class instead of the one `database.size` maps to",
+        json_schema_extra={"docs_default": "derived from `database.size`"},
+    )
+    cache_node_type: str | None = Field(
+        default=None,
+        pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$",
+        description="ElastiCache node type instead of the smallest that holds `cache.memoryGb`",
+        json_schema_extra={"docs_default": "derived from `cache.memoryGb`"},
+    )
 
     _cidr_ok = field_validator("vpc_cidr")(classmethod(lambda cls, v: _cidr(v)))
 
 
 class GcpSettings(Strict):
-    project: str = Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
-    region: str = Field(default="us-central1", pattern=r"^[a-z]+-[a-z]+\d$")
-    subnet_cidr: str = "10.10.0.0/20"
-    database_tier: str | None = Field(default=None, pattern=r"^db-[a-z0-9-]+$")
+    project: str = Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$", description="Project ID the stack deploys into")
+    region: str = Field(default="us-central1", pattern=r"^[a-z]+-[a-z]+\d$", description="GCP region")
+    subnet_cidr: str = Field(default="10.10.0.0/20", description="The subnet's range: a private block")
+    database_tier: str | None = Field(
+        default=None,
+        pattern=r"^db-[a-z0-9-]+$",
+        description="Cloud SQL tier instead of the one `database.size` maps to",
+        json_schema_extra={"docs_default": "derived from `database.size`"},
+    )
 
     _cidr_ok = field_validator("subnet_cidr")(classmethod(lambda cls, v: _cidr(v)))
+
+
+# Inputs an override may not touch, by words in their names: encryption, protection and deletion safeguards,
+# backups, network exposure, access policies and credentials follow the model's own keys and the policy pack.
+GUARDED_INPUT = re.compile(
+    r"encrypt|kms|protect|deletion|delete|destroy|retain|snapshot|backup|public|internal|ipv4|ipconfig|ingress|egress|"
+    r"cidr|ssl|tls|auth|polic|iam|role|principal|member|password|secret|token|credential|key",
+    re.I,
+)
+OVERRIDE_PATH = re.compile(r"^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*\Z")
+
+
+class Override(Strict):
+    """The escape hatch: set inputs the model does not express on resources the program creates."""
+
+    type: str = Field(
+        # pydantic matches `pattern` with Rust's regex, where `$` is the end of the text (no trailing newline).
+        pattern=r"^[a-z0-9-]+:[A-Za-z0-9/._-]+:[A-Za-z0-9]+$",
+        description="Pulumi type token of the resources to change, e.g. `aws:rds/instance:Instance`",
+    )
+    name: str | None = Field(
+        default=None, description="logical name of the one resource to change; every resource of the type when omitted"
+    )
+    set: dict[str, Any] = Field(min_length=1, description="input path (camelCase, `.` between nested keys) -> value")
+
+    @field_validator("set")
+    @classmethod
+    def _paths(cls, values: dict[str, Any]) -> dict[str, Any]:
+        for path in values:
+            if not OVERRIDE_PATH.match(path):
+                raise ModelError(path, "not an input path; use camelCase input names joined by '.', e.g. settings.diskType")
+            if GUARDED_INPUT.search(path):
+                raise ModelError(
+                    path,
+                    "overrides may not change encryption, protection, deletion safeguards, backups, network exposure, access "
+                    "policies or credentials; these follow the model's own keys (e.g. protect, database.deletionProtection, "
+                    "buckets.<name>.public) and the policy pack",
+                )
+        return values
 
 
 # What `profile: development` turns down when the stack does not say otherwise.
@@ -370,25 +527,47 @@ DEVELOPMENT_DEFAULTS: dict[str, Any] = {
 class App(Strict):
     """One application, rendered to the cloud named by `cloud`."""
 
-    name: str
-    cloud: Literal["aws", "gcp"]
-    profile: Literal["production", "development"] = "production"
-    protect: bool = Field(default=True, description="Pulumi `protect` on stateful resources")
-    services: dict[str, Service] = Field(min_length=1)
-    jobs: dict[str, Job] = {}
-    migrate: Migration | None = Field(default=None, description="Release step run before services roll")
-    version: str | None = Field(
-        default=None, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", description="Tag of the images the stack builds"
+    name: str = Field(description="Application name, 1-16 of `a-z0-9-` without `--`; prefixes every cloud resource name")
+    cloud: Literal["aws", "gcp"] = Field(description="Where the application runs")
+    profile: Literal["production", "development"] = Field(
+        default="production",
+        description="`development` turns down HA, deletion protection, backup retention, `protect` and NAT gateways where "
+        'the stack does not set them (the defaults marked "in development")',
     )
-    allow_mutable_tags: bool = Field(default=False, description="Let production services use tags such as `latest`")
-    database: Database | None = None
-    cache: Cache | None = None
-    buckets: dict[str, Bucket] = {}
-    secrets: dict[str, Secret] = {}
-    domain: Domain | None = None
-    alerts: Alerts = Alerts()
-    aws: AwsSettings | None = None
-    gcp: GcpSettings | None = None
+    protect: bool = Field(default=True, description="Pulumi `protect` on databases, caches, secrets, keys, registries and buckets")
+    services: dict[str, Service] = Field(min_length=1, description="Long-running processes; names are 1-20 of `a-z0-9-`")
+    jobs: dict[str, Job] = Field(default={}, description="Scheduled jobs; named like services, and not after one")
+    migrate: Migration | None = Field(default=None, description="Release step, run with a service's image and access before services roll")
+    version: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",
+        description="Tag of the images the stack builds (e.g. 1.4.2 or a commit SHA)",
+        json_schema_extra={"docs_default": "none (required when a service has `build`)"},
+    )
+    allow_mutable_tags: bool = Field(
+        default=False, description="Let production run mutable image references (`:latest`, untagged, `version: latest`)"
+    )
+    database: Database | None = Field(default=None, description="PostgreSQL; omit for none")
+    cache: Cache | None = Field(default=None, description="Redis, managed or external; omit for none")
+    buckets: dict[str, Bucket] = Field(default={}, description="Object storage; names are 1-20 of `a-z0-9-`")
+    secrets: dict[str, Secret] = Field(
+        default={},
+        description="Application secrets; names are environment variable names, at most 64 characters",
+        json_schema_extra={"docs_key": "NAME"},
+    )
+    domain: Domain | None = Field(default=None, description="Public domain; turns on HTTPS")
+    alerts: Alerts = Field(default=Alerts(), description="Alarm thresholds and where alarms go")
+    aws: AwsSettings | None = Field(
+        default=None,
+        description="AWS settings (only with `cloud: aws`)",
+        json_schema_extra={"docs_default": "its keys' defaults with `cloud: aws`"},
+    )
+    gcp: GcpSettings | None = Field(
+        default=None, description="GCP settings (only with `cloud: gcp`)", json_schema_extra={"docs_default": "required with `cloud: gcp`"}
+    )
+    overrides: list[Override] = Field(
+        default=[], description="Typed per-resource input overrides, for what the model cannot express (see README, Escape hatch)"
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -19,6 +19,7 @@ from unittest import mock
 
 import pulumi
 import yaml
+from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import resource as pulumi_resource_runtime
 from pulumi.runtime import settings as pulumi_settings
@@ -326,7 +327,34 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 type_ = f"{qualified}${type_}"
         return "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), type_, name])
 
+    def _transformed(self, request: Any) -> None:
+        """Run the stack's transforms on a registration, as the engine does and Pulumi's mock monitor does not.
+
+        The engine hands each transform the resource's inputs by their wire names (camelCase) and registers what it
+        returns. Source: pulumi/pulumi sdk/python/lib/pulumi/runtime/_callbacks.py (`_transform`: properties are
+        deserialized from the request, and the result is serialized back).
+        """
+        for transform in self._stack_transforms:
+            props = json_format.MessageToDict(request.object, preserving_proto_field_name=True)
+            args = pulumi.ResourceTransformArgs(
+                custom=request.custom,
+                type_=request.type,
+                name=request.name,
+                props=props,
+                opts=pulumi.ResourceOptions(protect=request.protect),
+            )
+            result = transform(args)
+            if result is None:
+                continue
+            assert isinstance(result, pulumi.ResourceTransformResult), "the offline harness runs synchronous transforms only"
+            request.object.Clear()
+            request.object.update(result.props)
+            if result.opts.protect is not None:
+                request.protect = result.opts.protect
+
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
+        if request.type != "pulumi:pulumi:Stack":
+            self._transformed(request)
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type == "pulumi:pulumi:Stack":
             return response

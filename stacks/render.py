@@ -13,8 +13,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from stacks.config import ConfigError
-from stacks.offline import Rendering, StackFileError, committed_stacks, render
+from stacks.config import ConfigError, load
+from stacks.model import App
+from stacks.offline import Rendering, StackFileError, committed_stacks, render, stack_config
 
 WORKLOAD_TYPES = {
     "aws:ecs/service:Service": ("desiredCount", "launchType", "deploymentMinimumHealthyPercent", "deploymentMaximumPercent"),
@@ -113,6 +114,16 @@ def text(rendering: Rendering) -> str:
     return "\n".join(out)
 
 
+def unmatched_overrides(app: App, rendering: Rendering) -> list[str]:
+    """An override that names no resource changes nothing: say so rather than drop it silently."""
+    present = {(r.type, r.name) for r in rendering.resources}
+    return [
+        f"overrides[{i}]: no {o.type} {'named ' + repr(o.name) if o.name else ''} in this stack; it changes nothing".replace("  ", " ")
+        for i, o in enumerate(app.overrides)
+        if not any(t == o.type and o.name in (None, n) for t, n in present)
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stacks.render", description=__doc__.splitlines()[0])
     parser.add_argument("stack", choices=committed_stacks(), help="a committed stack (Pulumi.<stack>.yaml)")
@@ -120,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         rendering = render(args.stack)
+        config, secret_keys = stack_config(args.stack)
+        rendering.warnings += unmatched_overrides(load(config, secret_keys).app, rendering)
     except (ConfigError, StackFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -8,9 +8,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws.buckets import Buckets
-from components.aws.cache import Cache
-from components.aws.database import Database
-from components.aws.edge import Edge
+from components.aws.cache import Cache, smallest_node_type
+from components.aws.database import INSTANCE_CLASS, Database
+from components.aws.edge import Edge, Route
 from components.aws.job import ScheduledJob
 from components.aws.network import Network
 from components.aws.observability import Alarms, Watched
@@ -45,9 +45,17 @@ class AwsApp(pulumi.ComponentResource):
             opts=keep(self, app.protect),
         )
         aws.kms.Alias(name, name=f"alias/{scoped(name)}", target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=key))
-        network = Network(name, app, settings.log_retention_days, opts=child)
-        groups = SecurityGroups(name, app, network.vpc, opts=child)
-        secrets = AppSecrets(name, app, secret_values, key.arn, opts=child)
+        network = Network(name, settings, settings.log_retention_days, opts=child)
+        groups = SecurityGroups(
+            name,
+            network.vpc,
+            workloads=[*app.services, *app.jobs],
+            load_balanced={n: svc.port for n, svc in app.public_services.items() if svc.port is not None},
+            opts=child,
+        )
+        secrets = AppSecrets(
+            name, app.name, app.secrets, secret_values, protect=app.protect, production=app.production, key_arn=key.arn, opts=child
+        )
 
         def clients(need: str) -> dict[str, pulumi.Input[str]]:
             users = [n for n, s in app.services.items() if getattr(s, need)]
@@ -55,17 +63,62 @@ class AwsApp(pulumi.ComponentResource):
             return {u: groups.workloads[u].id for u in users}
 
         database = (
-            Database(name, app, network.vpc, network.private_subnet_ids, clients("database"), key.arn, opts=child) if app.database else None
+            Database(
+                name,
+                app_name=app.name,
+                spec=app.database,
+                instance_class=settings.database_instance_class or INSTANCE_CLASS[app.database.size],
+                protect=app.protect,
+                vpc=network.vpc,
+                subnet_ids=network.private_subnet_ids,
+                clients=clients("database"),
+                key_arn=key.arn,
+                opts=child,
+            )
+            if app.database
+            else None
         )
         cache = (
-            Cache(name, app, network.vpc, network.private_subnet_ids, clients("cache"), key.arn, opts=child)
+            Cache(
+                name,
+                app_name=app.name,
+                spec=app.cache,
+                node_type=settings.cache_node_type or smallest_node_type(app.cache.memory_gb),
+                protect=app.protect,
+                production=app.production,
+                vpc=network.vpc,
+                subnet_ids=network.private_subnet_ids,
+                clients=clients("cache"),
+                key_arn=key.arn,
+                opts=child,
+            )
             if app.cache and app.cache.managed
             else None
         )
-        buckets = Buckets(name, app, key.arn, opts=child)
-        registry = Registry(name, app, key.arn, opts=child)
+        buckets = Buckets(name, app.buckets, protect=app.protect, key_arn=key.arn, opts=child)
+        registry = Registry(
+            name, app.name, app.services, app.version, settings.architecture, protect=app.protect, key_arn=key.arn, opts=child
+        )
         # A service declared private is never attached to the internet-facing load balancer.
-        edge = Edge(name, app, network.vpc, network.public_subnet_ids, groups.load_balancer, opts=child) if app.public_services else None
+        routes = [
+            Route(svc_name, svc.effective_route, svc.port, svc.effective_health_path)
+            for svc_name, svc in app.routes_most_specific_first()
+            if svc.port is not None
+        ]
+        edge = (
+            Edge(
+                name,
+                routes,
+                domain=app.domain,
+                production=app.production,
+                vpc=network.vpc,
+                public_subnet_ids=network.public_subnet_ids,
+                security_group=groups.load_balancer,
+                opts=child,
+            )
+            if routes
+            else None
+        )
 
         cluster = aws.ecs.Cluster(name, settings=[{"name": "containerInsights", "value": "enhanced"}], opts=child)
 
@@ -136,7 +189,7 @@ class AwsApp(pulumi.ComponentResource):
         if cache is not None and app.cache is not None:
             watched.cache_group_id = cache.group.id
             watched.cache_nodes = 2 if app.cache.high_availability else 1
-        alarms = Alarms(name, app, watched, account_id, opts=child)
+        alarms = Alarms(name, app.alerts, watched, account_id, protect=app.protect, opts=child)
 
         migration: dict[str, object] | None = None
         if app.migrate is not None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pulumi
 import pulumi_aws as aws
 
 from components.stateful import keep
-from stacks.model import App, Bucket
+from stacks.model import Bucket
 
 # The tag that says "the model declared this bucket public-read". The policy pack (policy/rules.py, which cannot
 # import the program) reads the same tag and then accepts the open public access block only together with the
@@ -17,14 +19,22 @@ PUBLIC_READ_TAG = "public-read"
 class Buckets(pulumi.ComponentResource):
     buckets: dict[str, aws.s3.Bucket]
 
-    def __init__(self, name: str, app: App, key_arn: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        buckets: Mapping[str, Bucket],
+        protect: bool,
+        key_arn: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """One S3 bucket per entry of `buckets`, named `<name>-<bucket>`; private ones encrypted with `key_arn`."""
         super().__init__("shipyard:aws:Buckets", name, None, opts)
-        self.buckets = {bucket_name: self._bucket(f"{name}-{bucket_name}", app, spec, key_arn) for bucket_name, spec in app.buckets.items()}
+        self.buckets = {bucket_name: self._bucket(f"{name}-{bucket_name}", spec, protect, key_arn) for bucket_name, spec in buckets.items()}
         self.register_outputs({n: b.bucket for n, b in self.buckets.items()})
 
-    def _bucket(self, name: str, app: App, spec: Bucket, key_arn: pulumi.Input[str]) -> aws.s3.Bucket:
+    def _bucket(self, name: str, spec: Bucket, protect: bool, key_arn: pulumi.Input[str]) -> aws.s3.Bucket:
         tags = {PUBLIC_READ_TAG: "true"} if spec.public else None
-        bucket = aws.s3.Bucket(name, force_destroy=False, tags=tags, opts=keep(self, app.protect))
+        bucket = aws.s3.Bucket(name, force_destroy=False, tags=tags, opts=keep(self, protect))
         child = pulumi.ResourceOptions(parent=bucket)
         aws.s3.BucketOwnershipControls(name, bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}, opts=child)
         access_block = aws.s3.BucketPublicAccessBlock(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pulumi
@@ -14,7 +15,7 @@ from components.aws.secrets import StoredSecret, credentials_secret
 from components.aws.security import admit_clients
 from components.passwords import generated_password
 from components.stateful import final_snapshot_name, keep
-from stacks.model import App
+from stacks import model
 
 PORT = 6379
 # What signs ElastiCache's TLS certificates, delivered as REDIS_CA_CERT like Memorystore's own CA on GCP, so one
@@ -38,7 +39,7 @@ NODE_TYPES = (
 )
 
 
-def node_type(memory_gb: float) -> str:
+def smallest_node_type(memory_gb: float) -> str:
     return next(node for capacity, node in NODE_TYPES if memory_gb <= capacity)
 
 
@@ -51,38 +52,46 @@ class Cache(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        app: App,
+        app_name: str,
+        spec: model.Cache,
+        node_type: str,
+        protect: bool,
+        production: bool,
         vpc: aws.ec2.Vpc,
         subnet_ids: list[pulumi.Output[str]],
-        clients: dict[str, pulumi.Input[str]],
+        clients: Mapping[str, pulumi.Input[str]],
         key_arn: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """Redis as `spec` asks, on `node_type` nodes, in `subnet_ids`, admitting only `clients` (workload -> group id).
+
+        `production` keeps a week of daily snapshots (otherwise one day); `key_arn` encrypts data and the connection secret.
+        """
+        if not spec.managed:
+            raise ValueError(f"the cache is external ({spec.external_url_secret}); the stack creates no Redis for it")
         super().__init__("shipyard:aws:Cache", name, None, opts)
-        cache = app.cache
-        assert cache is not None and app.aws is not None
         subnets = aws.elasticache.SubnetGroup(
-            name, subnet_ids=subnet_ids, description=f"{app.name} cache subnets (private)", opts=pulumi.ResourceOptions(parent=self)
+            name, subnet_ids=subnet_ids, description=f"{app_name} cache subnets (private)", opts=pulumi.ResourceOptions(parent=self)
         )
         group = admit_clients(f"{name}-cache-clients", vpc, PORT, clients, "Redis", self)
         token = self.auth_token = generated_password(f"{name}-auth-token", self, length=64)
         # The inputs that make the provider replace the group (ForceNew in its schema: hashicorp/terraform-provider-aws
         # internal/service/elasticache/replication_group.go); a new group gets a new final snapshot name.
         self.final_snapshot_suffix, snapshot_name = final_snapshot_name(
-            app.name,
+            app_name,
             "cache",
             self,
             {"engine": "redis", "port": str(PORT), "atRestEncryptionEnabled": "true", "kmsKeyId": key_arn, "subnetGroupName": subnets.name},
         )
         self.group = aws.elasticache.ReplicationGroup(
             name,
-            description=f"{app.name} Redis: cache, Celery broker and result backend",
+            description=f"{app_name} Redis: cache, Celery broker and result backend",
             engine="redis",
-            engine_version=ENGINE_VERSION[cache.version],
-            node_type=app.aws.cache_node_type or node_type(cache.memory_gb),
-            num_cache_clusters=2 if cache.high_availability else 1,
-            automatic_failover_enabled=cache.high_availability,
-            multi_az_enabled=cache.high_availability,
+            engine_version=ENGINE_VERSION[spec.version],
+            node_type=node_type,
+            num_cache_clusters=2 if spec.high_availability else 1,
+            automatic_failover_enabled=spec.high_availability,
+            multi_az_enabled=spec.high_availability,
             port=PORT,
             subnet_group_name=subnets.name,
             security_group_ids=[group.id],
@@ -90,13 +99,13 @@ class Cache(pulumi.ComponentResource):
             kms_key_id=key_arn,
             transit_encryption_enabled=True,
             auth_token=token.result,
-            snapshot_retention_limit=7 if app.production else 1,
+            snapshot_retention_limit=7 if production else 1,
             snapshot_window="02:00-03:00",
             maintenance_window="sun:05:30-sun:06:30",
             auto_minor_version_upgrade=True,
             apply_immediately=False,
             final_snapshot_identifier=snapshot_name,
-            opts=keep(self, app.protect),
+            opts=keep(self, protect),
         )
         document = pulumi.Output.all(self.group.primary_endpoint_address, token.result).apply(
             lambda args: json.dumps(
@@ -105,10 +114,10 @@ class Cache(pulumi.ComponentResource):
         )
         self.connection = credentials_secret(
             f"{name}-connection",
-            f"{app.name} Redis connection (url with TLS and AUTH token)",
+            f"{app_name} Redis connection (url with TLS and AUTH token)",
             pulumi.Output.secret(document),
             key_arn,
-            app.protect,
+            protect,
             self,
         )
         self.register_outputs({"endpoint": self.group.primary_endpoint_address})

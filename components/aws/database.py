@@ -28,6 +28,7 @@ hand and point the stack at the result (README, "Major version upgrade").
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import pulumi
 import pulumi_aws as aws
@@ -38,7 +39,7 @@ from components.aws.secrets import StoredSecret, credentials_secret
 from components.aws.security import admit_clients
 from components.passwords import generated_password
 from components.stateful import final_snapshot_name, keep
-from stacks.model import App
+from stacks import model
 
 PORT = 5432
 USERNAME = "app"
@@ -62,28 +63,33 @@ class Database(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        app: App,
+        app_name: str,
+        spec: model.Database,
+        instance_class: str,
+        protect: bool,
         vpc: aws.ec2.Vpc,
         subnet_ids: list[pulumi.Output[str]],
-        clients: dict[str, pulumi.Input[str]],
+        clients: Mapping[str, pulumi.Input[str]],
         key_arn: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """PostgreSQL as `spec` asks, on `instance_class`, in `subnet_ids`, admitting only `clients` (workload -> group id).
+
+        `app_name` prefixes the instance identifier and final snapshot; `key_arn` encrypts storage and credentials.
+        """
         super().__init__("shipyard:aws:Database", name, None, opts)
-        db = app.database
-        assert db is not None and app.aws is not None
         # `limits.validate` refused a version past its end of standard support; one close to it deploys with a warning.
-        warning = limits.database_version_warning(db.version, limits.today())
+        warning = limits.database_version_warning(spec.version, limits.today())
         if warning:
             pulumi.log.warn(warning, resource=self)
         child = pulumi.ResourceOptions(parent=self)
-        subnets = aws.rds.SubnetGroup(name, subnet_ids=subnet_ids, description=f"{app.name} database subnets (private)", opts=child)
+        subnets = aws.rds.SubnetGroup(name, subnet_ids=subnet_ids, description=f"{app_name} database subnets (private)", opts=child)
         group = admit_clients(f"{name}-database-clients", vpc, PORT, clients, "PostgreSQL", self)
         # Auto-named, so a new family (a major upgrade) creates the new group before the old one is deleted.
         parameters = self.parameters = aws.rds.ParameterGroup(
             name,
-            family=f"postgres{db.version}",
-            description=f"{app.name}: TLS only, slow-query and lock logging",
+            family=f"postgres{spec.version}",
+            description=f"{app_name}: TLS only, slow-query and lock logging",
             parameters=[
                 {"name": "rds.force_ssl", "value": "1"},
                 {"name": "log_min_duration_statement", "value": "1000"},
@@ -97,39 +103,39 @@ class Database(pulumi.ComponentResource):
         # The inputs that make the provider replace the instance (ForceNew in its schema): a new instance gets a
         # new final snapshot name, so the old one's snapshot never blocks the new one's deletion.
         self.final_snapshot_suffix, snapshot_name = final_snapshot_name(
-            app.name,
+            app_name,
             "database",
             self,
-            {"engine": "postgres", "dbName": db.name, "username": USERNAME, "storageEncrypted": "true", "kmsKeyId": key_arn},
+            {"engine": "postgres", "dbName": spec.name, "username": USERNAME, "storageEncrypted": "true", "kmsKeyId": key_arn},
         )
-        autoscaling = db.max_storage_gb > db.storage_gb
+        autoscaling = spec.max_storage_gb > spec.storage_gb
         self.instance = aws.rds.Instance(
             name,
-            identifier_prefix=f"{app.name}-",
+            identifier_prefix=f"{app_name}-",
             engine="postgres",
-            engine_version=str(db.version),
+            engine_version=str(spec.version),
             engine_lifecycle_support=LIFECYCLE,
             allow_major_version_upgrade=True,
-            instance_class=app.aws.database_instance_class or INSTANCE_CLASS[db.size],
-            db_name=db.name,
+            instance_class=instance_class,
+            db_name=spec.name,
             username=USERNAME,
             password=password.result,
             port=PORT,
-            allocated_storage=db.storage_gb,
-            max_allocated_storage=db.max_storage_gb,
+            allocated_storage=spec.storage_gb,
+            max_allocated_storage=spec.max_storage_gb,
             storage_type="gp3",
             storage_encrypted=True,
             kms_key_id=key_arn,
-            multi_az=db.high_availability,
+            multi_az=spec.high_availability,
             db_subnet_group_name=subnets.name,
             vpc_security_group_ids=[group.id],
             publicly_accessible=False,
             parameter_group_name=parameters.name,
-            backup_retention_period=db.backup_retention_days,
+            backup_retention_period=spec.backup_retention_days,
             backup_window="03:00-04:00",
             maintenance_window="sun:04:30-sun:05:30",
             copy_tags_to_snapshot=True,
-            deletion_protection=db.deletion_protection,
+            deletion_protection=spec.deletion_protection,
             skip_final_snapshot=False,
             final_snapshot_identifier=snapshot_name,
             performance_insights_enabled=True,
@@ -142,14 +148,14 @@ class Database(pulumi.ComponentResource):
             # this, the next `up` would ask to shrink it back, which RDS refuses. The provider suppresses that diff
             # too (instance.go, allocated_storage DiffSuppressFunc); ignoring it here does not depend on the
             # provider's rule. With autoscaling off (max == storage) a new `storageGb` still reaches the instance.
-            opts=keep(self, app.protect, ignore_changes=["allocatedStorage"] if autoscaling else []),
+            opts=keep(self, protect, ignore_changes=["allocatedStorage"] if autoscaling else []),
         )
-        if db.read_replica:
+        if spec.read_replica:
             aws.rds.Instance(
                 f"{name}-replica",
-                identifier_prefix=f"{app.name}-replica-",
+                identifier_prefix=f"{app_name}-replica-",
                 replicate_source_db=self.instance.identifier,
-                instance_class=app.aws.database_instance_class or INSTANCE_CLASS[db.size],
+                instance_class=instance_class,
                 storage_encrypted=True,
                 kms_key_id=key_arn,
                 vpc_security_group_ids=[group.id],
@@ -167,13 +173,13 @@ class Database(pulumi.ComponentResource):
                 apply_immediately=True,
                 opts=pulumi.ResourceOptions(parent=self.instance, protect=False),
             )
-        document = pulumi.Output.all(self.instance.address, password.result).apply(lambda args: _connection(args[0], args[1], db.name))
+        document = pulumi.Output.all(self.instance.address, password.result).apply(lambda args: _connection(args[0], args[1], spec.name))
         self.credentials = credentials_secret(
             f"{name}-credentials",
-            f"{app.name} PostgreSQL connection (url, username, password, host, port, dbname)",
+            f"{app_name} PostgreSQL connection (url, username, password, host, port, dbname)",
             pulumi.Output.secret(document),
             key_arn,
-            app.protect,
+            protect,
             self,
         )
         self.register_outputs({"endpoint": self.instance.address})

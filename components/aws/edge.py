@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import NamedTuple
+
 import pulumi
 import pulumi_aws as aws
 
 from components.naming import short_id
 from stacks.engine_tables import AUTONAME_RANDOM_CHARS
-from stacks.model import App, Service
+from stacks.model import Domain
 
 # TLS 1.2 and 1.3 only. Source: ELB docs, "Security policies for your Application Load Balancer".
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -28,6 +31,23 @@ def path_patterns(route: str) -> list[str]:
     return [route, f"{route}/*"]
 
 
+class Route(NamedTuple):
+    """A public http service on the edge: requests under `path` go to it on `port`, checked at `health_path`."""
+
+    service: str
+    path: str
+    port: int
+    health_path: str
+
+
+def most_specific_first(routes: Iterable[Route]) -> list[Route]:
+    """Longest path first (a longer path is the more specific), ties by service name; the catch-all `/` last.
+
+    The same order as `App.routes_most_specific_first`.
+    """
+    return sorted(routes, key=lambda route: (-len(route.path), route.service))
+
+
 class Edge(pulumi.ComponentResource):
     load_balancer: aws.lb.LoadBalancer
     target_groups: dict[str, aws.lb.TargetGroup]
@@ -38,12 +58,24 @@ class Edge(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        app: App,
+        routes: Iterable[Route],
+        domain: Domain | None,
+        production: bool,
         vpc: aws.ec2.Vpc,
         public_subnet_ids: list[pulumi.Output[str]],
         security_group: aws.ec2.SecurityGroup,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """A load balancer routing each of `routes` (in any order: the most specific path wins) to its service.
+
+        With a `domain`, HTTPS on its certificate and HTTP redirected to it; without, plain HTTP. `production` turns on
+        deletion protection.
+        """
+        ordered = most_specific_first(routes)
+        paths = [route.path for route in ordered]
+        services = [route.service for route in ordered]
+        if not ordered or len(set(paths)) < len(paths) or len(set(services)) < len(services):
+            raise ValueError(f"the edge needs at least one route, each path and service once; got {ordered}")
         super().__init__("shipyard:aws:Edge", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.load_balancer = aws.lb.LoadBalancer(
@@ -53,28 +85,28 @@ class Edge(pulumi.ComponentResource):
             subnets=public_subnet_ids,
             security_groups=[security_group.id],
             drop_invalid_header_fields=True,
-            enable_deletion_protection=app.production,
+            enable_deletion_protection=production,
             idle_timeout=60,
             opts=child,
         )
-        self.target_groups = {svc_name: self._target_group(name, svc_name, svc, vpc) for svc_name, svc in app.public_services.items()}
-        listener = self._listener(name, app)
-        self.routing = [listener, *self._routes(name, app, listener)]
+        self.target_groups = {route.service: self._target_group(name, route, vpc) for route in ordered}
+        listener = self._listener(name, domain, ordered)
+        self.routing = [listener, *self._routes(name, ordered, listener)]
         self._firewall(name)
         self.register_outputs({"dns_name": self.load_balancer.dns_name, "url": self.url})
 
-    def _target_group(self, name: str, svc_name: str, svc: Service, vpc: aws.ec2.Vpc) -> aws.lb.TargetGroup:
+    def _target_group(self, name: str, route: Route, vpc: aws.ec2.Vpc) -> aws.lb.TargetGroup:
         # Autonamed (a replacement needs a second group under a new name while the first is in use), so the
         # logical name leaves room for the engine's 8-character suffix within the 32 characters AWS allows.
         return aws.lb.TargetGroup(
-            short_id(f"{name}-{svc_name}", TARGET_GROUP_NAME_MAX - AUTONAME_SUFFIX),
-            port=svc.port,
+            short_id(f"{name}-{route.service}", TARGET_GROUP_NAME_MAX - AUTONAME_SUFFIX),
+            port=route.port,
             protocol="HTTP",
             target_type="ip",
             vpc_id=vpc.id,
             deregistration_delay=30,
             health_check={
-                "path": svc.effective_health_path,
+                "path": route.health_path,
                 "matcher": "200-399",
                 "interval": 15,
                 "timeout": 5,
@@ -84,8 +116,8 @@ class Edge(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
-    def _default_action(self, app: App) -> dict[str, object]:
-        catch_all = [n for n, svc in app.public_services.items() if svc.effective_route == "/"]
+    def _default_action(self, routes: list[Route]) -> dict[str, object]:
+        catch_all = [route.service for route in routes if route.path == "/"]
         if catch_all:
             return {"type": "forward", "target_group_arn": self.target_groups[catch_all[0]].arn}
         return {
@@ -93,9 +125,9 @@ class Edge(pulumi.ComponentResource):
             "fixed_response": {"content_type": "text/plain", "message_body": "Not found", "status_code": "404"},
         }
 
-    def _listener(self, name: str, app: App) -> aws.lb.Listener:
+    def _listener(self, name: str, domain: Domain | None, routes: list[Route]) -> aws.lb.Listener:
         child = pulumi.ResourceOptions(parent=self.load_balancer)
-        if app.domain is None:
+        if domain is None:
             pulumi.log.warn(
                 "no domain is set: the load balancer serves plain HTTP on port 80. Set `domain` to serve HTTPS with a managed certificate.",
                 resource=self,
@@ -106,7 +138,7 @@ class Edge(pulumi.ComponentResource):
                 load_balancer_arn=self.load_balancer.arn,
                 port=80,
                 protocol="HTTP",
-                default_actions=[self._default_action(app)],
+                default_actions=[self._default_action(routes)],
                 opts=child,
             )
 
@@ -118,8 +150,8 @@ class Edge(pulumi.ComponentResource):
             default_actions=[{"type": "redirect", "redirect": {"port": "443", "protocol": "HTTPS", "status_code": "HTTP_301"}}],
             opts=child,
         )
-        certificate_arn = self._certificate(name, app)
-        self.url = pulumi.Output.from_input(f"https://{app.domain.name}")
+        certificate_arn = self._certificate(name, domain)
+        self.url = pulumi.Output.from_input(f"https://{domain.name}")
         return aws.lb.Listener(
             f"{name}-https",
             load_balancer_arn=self.load_balancer.arn,
@@ -127,22 +159,21 @@ class Edge(pulumi.ComponentResource):
             protocol="HTTPS",
             ssl_policy=TLS_POLICY,
             certificate_arn=certificate_arn,
-            default_actions=[self._default_action(app)],
+            default_actions=[self._default_action(routes)],
             opts=child,
         )
 
-    def _certificate(self, name: str, app: App) -> pulumi.Output[str]:
-        assert app.domain is not None
+    def _certificate(self, name: str, domain: Domain) -> pulumi.Output[str]:
         child = pulumi.ResourceOptions(parent=self)
         certificate = aws.acm.Certificate(
             name,
-            domain_name=app.domain.name,
+            domain_name=domain.name,
             validation_method="DNS",
             opts=pulumi.ResourceOptions(parent=self),
         )
         record_fqdns: list[pulumi.Output[str]] = []
-        if app.domain.zone:
-            zone = aws.route53.get_zone_output(name=app.domain.zone, private_zone=False, opts=pulumi.InvokeOptions(parent=self))
+        if domain.zone:
+            zone = aws.route53.get_zone_output(name=domain.zone, private_zone=False, opts=pulumi.InvokeOptions(parent=self))
             option = certificate.domain_validation_options[0]
             record = aws.route53.Record(
                 f"{name}-certificate-validation",
@@ -158,7 +189,7 @@ class Edge(pulumi.ComponentResource):
             aws.route53.Record(
                 f"{name}-alias",
                 zone_id=zone.zone_id,
-                name=app.domain.name,
+                name=domain.name,
                 type="A",
                 aliases=[{"name": self.load_balancer.dns_name, "zone_id": self.load_balancer.zone_id, "evaluate_target_health": True}],
                 opts=child,
@@ -166,7 +197,7 @@ class Edge(pulumi.ComponentResource):
         else:
             pulumi.log.warn(
                 f"domain.zone is not set: create the certificate's validation record and a DNS record for "
-                f"{app.domain.name} yourself; the HTTPS listener waits until the certificate is issued.",
+                f"{domain.name} yourself; the HTTPS listener waits until the certificate is issued.",
                 resource=self,
             )
         # Waits for issuance, so the listener never points at a pending certificate.
@@ -178,19 +209,18 @@ class Edge(pulumi.ComponentResource):
         )
         return validation.certificate_arn
 
-    def _routes(self, name: str, app: App, listener: aws.lb.Listener) -> list[aws.lb.ListenerRule]:
-        # Most specific route first; the catch-all `/` is the listener's default action, not a rule.
-        ordered = [(n, svc) for n, svc in app.routes_most_specific_first() if svc.effective_route != "/"]
+    def _routes(self, name: str, routes: list[Route], listener: aws.lb.Listener) -> list[aws.lb.ListenerRule]:
+        # `routes` is most specific first; the catch-all `/` is the listener's default action, not a rule.
         return [
             aws.lb.ListenerRule(
-                f"{name}-{svc_name}",
+                f"{name}-{route.service}",
                 listener_arn=listener.arn,
                 priority=index * RULE_PRIORITY_STEP,
-                conditions=[{"path_pattern": {"values": path_patterns(svc.effective_route)}}],
-                actions=[{"type": "forward", "target_group_arn": self.target_groups[svc_name].arn}],
+                conditions=[{"path_pattern": {"values": path_patterns(route.path)}}],
+                actions=[{"type": "forward", "target_group_arn": self.target_groups[route.service].arn}],
                 opts=pulumi.ResourceOptions(parent=listener),
             )
-            for index, (svc_name, svc) in enumerate(ordered, start=1)
+            for index, route in enumerate((route for route in routes if route.path != "/"), start=1)
         ]
 
     def _firewall(self, name: str) -> None:

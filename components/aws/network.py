@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws.iam import allow, service_role
-from stacks.model import App
+from stacks.model import AwsSettings
 
 
 class Network(pulumi.ComponentResource):
@@ -18,10 +18,9 @@ class Network(pulumi.ComponentResource):
     # What a task in a private subnet needs to reach the internet (image pulls, AWS APIs): NAT gateways and routes.
     private_egress: list[pulumi.Resource]
 
-    def __init__(self, name: str, app: App, log_retention_days: int, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, settings: AwsSettings, log_retention_days: int, opts: pulumi.ResourceOptions | None = None) -> None:
+        """A VPC of `settings.vpc_cidr` over `settings.availability_zones` zones; flow logs kept `log_retention_days`."""
         super().__init__("shipyard:aws:Network", name, None, opts)
-        settings = app.aws
-        assert settings is not None
         child = pulumi.ResourceOptions(parent=self)
         zones = aws.get_availability_zones(state="available", opts=pulumi.InvokeOptions(parent=self)).names
         zones = zones[: settings.availability_zones]

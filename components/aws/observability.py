@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.stateful import keep
-from stacks.model import App
+from stacks.model import Alerts
 
 PERIOD = 60
 EVALUATIONS = 5  # sustained for 5 minutes, so one slow request does not page anyone
@@ -34,16 +34,22 @@ class Alarms(pulumi.ComponentResource):
     topic: aws.sns.Topic
 
     def __init__(
-        self, name: str, app: App, watched: Watched, account_id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        alerts: Alerts,
+        watched: Watched,
+        account_id: pulumi.Input[str],
+        protect: bool,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """Alarms at the `alerts` thresholds on what `watched` names, sent to one topic (e-mailed to `alerts.email`)."""
         super().__init__("shipyard:aws:Alarms", name, None, opts)
         self._prefix = name
-        self.topic = self._encrypted_topic(name, account_id, app.protect)
-        if app.alerts.email:
+        self.topic = self._encrypted_topic(name, account_id, protect)
+        if alerts.email:
             aws.sns.TopicSubscription(
-                name, topic=self.topic.arn, protocol="email", endpoint=app.alerts.email, opts=pulumi.ResourceOptions(parent=self.topic)
+                name, topic=self.topic.arn, protocol="email", endpoint=alerts.email, opts=pulumi.ResourceOptions(parent=self.topic)
             )
-        alerts = app.alerts
         for svc, service_name in watched.service_names.items():
             dims = {"ClusterName": watched.cluster_name, "ServiceName": service_name}
             self._alarm(f"{svc}-cpu", "AWS/ECS", "CPUUtilization", dims, alerts.cpu_percent, f"{svc}: CPU above {alerts.cpu_percent}%")

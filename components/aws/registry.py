@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 
 import pulumi
 import pulumi_aws as aws
@@ -11,7 +12,7 @@ import pulumi_aws as aws
 from components.images import RegistryLogin, build_and_push
 from components.naming import scoped
 from components.stateful import keep
-from stacks.model import App
+from stacks.model import Service
 
 KEEP_IMAGES = 30
 PLATFORM = {"x86_64": "linux/amd64", "arm64": "linux/arm64"}
@@ -36,9 +37,22 @@ class Registry(pulumi.ComponentResource):
     # ECR repositories each service pulls from: the execution role is granted exactly these.
     pull_arns: dict[str, list[pulumi.Input[str]]]
 
-    def __init__(self, name: str, app: App, key_arn: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        app_name: str,
+        services: Mapping[str, Service],
+        version: str | None,
+        architecture: str,
+        protect: bool,
+        key_arn: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """A repository `<app_name>/<service>` for each service with `build`, its image tagged `version` for `architecture`."""
+        built = [svc_name for svc_name, svc in services.items() if svc.build is not None]
+        if built and version is None:
+            raise ValueError(f"services {', '.join(built)} are built here and need a version to tag their images")
         super().__init__("shipyard:aws:Registry", name, None, opts)
-        assert app.aws is not None
         self.repositories, self.images, self.pull_arns = {}, {}, {}
         partition = aws.get_partition_output(opts=pulumi.InvokeOptions(parent=self)).partition
         lifecycle = json.dumps(
@@ -53,7 +67,7 @@ class Registry(pulumi.ComponentResource):
                 ]
             }
         )
-        for svc_name, svc in app.services.items():
+        for svc_name, svc in services.items():
             if svc.build is None:
                 self.images[svc_name] = svc.image or ""
                 arn = ecr_repository_arn(svc.image or "", partition)
@@ -61,21 +75,21 @@ class Registry(pulumi.ComponentResource):
                 continue
             repository = aws.ecr.Repository(
                 f"{name}-{svc_name}",
-                name=scoped(app.name, svc_name, separator="/"),
+                name=scoped(app_name, svc_name, separator="/"),
                 image_tag_mutability="IMMUTABLE",
                 image_scanning_configuration={"scan_on_push": True},
                 encryption_configurations=[{"encryption_type": "KMS", "kms_key": key_arn}],
                 force_delete=False,
-                opts=keep(self, app.protect),
+                opts=keep(self, protect),
             )
             aws.ecr.LifecyclePolicy(
                 f"{name}-{svc_name}", repository=repository.name, policy=lifecycle, opts=pulumi.ResourceOptions(parent=repository)
             )
             token = aws.ecr.get_authorization_token_output(registry_id=repository.registry_id, opts=pulumi.InvokeOptions(parent=self))
             login = RegistryLogin(server=token.proxy_endpoint, username=token.user_name, password=token.password)
-            assert app.version is not None  # the model requires it when anything is built
+            assert version is not None  # checked above
             self.images[svc_name] = build_and_push(
-                f"{name}-{svc_name}", svc.build, repository.repository_url, app.version, PLATFORM[app.aws.architecture], login, repository
+                f"{name}-{svc_name}", svc.build, repository.repository_url, version, PLATFORM[architecture], login, repository
             )
             self.repositories[svc_name] = repository
             self.pull_arns[svc_name] = [repository.arn]

@@ -11,7 +11,7 @@ import pulumi_aws as aws
 from components.naming import scoped
 from components.passwords import app_secret_value
 from components.stateful import keep
-from stacks.model import App
+from stacks.model import Secret
 
 
 @dataclass
@@ -63,24 +63,28 @@ class AppSecrets(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        app: App,
+        app_name: str,
+        secrets: Mapping[str, Secret],
         values: Mapping[str, pulumi.Output[str]],
+        protect: bool,
+        production: bool,
         key_arn: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """One secret per entry of `secrets`: generated, or its value from `values`; `production` keeps deleted ones 30 days, not 7."""
         super().__init__("shipyard:aws:AppSecrets", name, None, opts)
         self.stored = {}
-        for secret_name, spec in app.secrets.items():
+        for secret_name, spec in secrets.items():
             slug = f"{name}-{secret_name.lower().replace('_', '-')}"
             self.stored[secret_name] = store(
                 slug,
                 app_secret_value(slug, secret_name, spec, values, self),
-                app.protect,
+                protect,
                 self,
-                name_prefix=f"{scoped(app.name, secret_name, separator='/')}-",
+                name_prefix=f"{scoped(app_name, secret_name, separator='/')}-",
                 kms_key_id=key_arn,
-                recovery_window_in_days=30 if app.production else 7,
-                description=f"{app.name} application secret {secret_name}",
+                recovery_window_in_days=30 if production else 7,
+                description=f"{app_name} application secret {secret_name}",
             )
         self.register_outputs({})
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-
-from stacks.model import App
 
 HTTP, HTTPS = 80, 443
 ANYWHERE_V4, ANYWHERE_V6 = "0.0.0.0/0", "::/0"
@@ -22,11 +21,23 @@ class SecurityGroups(pulumi.ComponentResource):
     load_balancer: aws.ec2.SecurityGroup
     workloads: dict[str, aws.ec2.SecurityGroup]
 
-    def __init__(self, name: str, app: App, vpc: aws.ec2.Vpc, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        vpc: aws.ec2.Vpc,
+        workloads: Iterable[str],
+        load_balanced: Mapping[str, int],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """A group for each of `workloads` (services and jobs); those in `load_balanced` admit the load balancer on their port."""
+        workloads = list(workloads)
+        strangers = sorted(set(load_balanced) - set(workloads))
+        if strangers:
+            raise ValueError(f"load-balanced workloads {', '.join(strangers)} are not among the workloads {', '.join(workloads)}")
         super().__init__("shipyard:aws:SecurityGroups", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         # The load balancer reaches public services only; a private one admits nothing from it.
-        ports = sorted({svc.port for svc in app.public_services.values() if svc.port})
+        ports = sorted(set(load_balanced.values()))
         self.load_balancer = aws.ec2.SecurityGroup(
             f"{name}-load-balancer",
             vpc_id=vpc.id,
@@ -55,21 +66,20 @@ class SecurityGroups(pulumi.ComponentResource):
             opts=child,
         )
         self.workloads = {}
-        for workload, svc in app.services.items():
+        for workload in workloads:
             ingress = []
-            if svc.is_public:
+            port = load_balanced.get(workload)
+            if port is not None:
                 ingress.append(
                     {
                         "protocol": "tcp",
-                        "from_port": svc.port,
-                        "to_port": svc.port,
+                        "from_port": port,
+                        "to_port": port,
                         "security_groups": [self.load_balancer.id],
                         "description": f"from the load balancer to {workload}",
                     }
                 )
             self.workloads[workload] = self._workload(name, workload, vpc, ingress)
-        for job in app.jobs:
-            self.workloads[job] = self._workload(name, job, vpc, [])
         self.register_outputs({"load_balancer": self.load_balancer.id})
 
     def _workload(self, name: str, workload: str, vpc: aws.ec2.Vpc, ingress: list[dict[str, Any]]) -> aws.ec2.SecurityGroup:
@@ -88,7 +98,7 @@ def admit_clients(
     name: str,
     vpc: aws.ec2.Vpc,
     port: int,
-    clients: dict[str, pulumi.Input[str]],
+    clients: Mapping[str, pulumi.Input[str]],
     what: str,
     parent: pulumi.Resource,
 ) -> aws.ec2.SecurityGroup:

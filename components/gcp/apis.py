@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pulumi
 import pulumi_gcp as gcp
 
-from stacks.model import App
 
-
-def required_apis(app: App) -> list[str]:
+def required_apis(*, database: bool, managed_cache: bool, scheduled_jobs: bool, dns_zone: bool) -> list[str]:
+    """The APIs an app calls: the base set, plus one per store or feature it uses."""
     # cloudresourcemanager: project-level IAM bindings go through it.
     apis = ["run", "compute", "iam", "cloudresourcemanager", "secretmanager", "artifactregistry", "logging", "monitoring"]
-    if app.database is not None or (app.cache is not None and app.cache.managed):
+    if database or managed_cache:
         apis.append("servicenetworking")
-    if app.database is not None:
+    if database:
         apis.append("sqladmin")
-    if app.cache is not None and app.cache.managed:
+    if managed_cache:
         apis.append("redis")
-    if app.jobs:
+    if scheduled_jobs:
         apis.append("cloudscheduler")
-    if app.domain is not None and app.domain.zone:
+    if dns_zone:
         apis.append("dns")
     return [f"{api}.googleapis.com" for api in apis]
 
@@ -27,7 +28,7 @@ def required_apis(app: App) -> list[str]:
 class ProjectApis(pulumi.ComponentResource):
     enabled: list[gcp.projects.Service]
 
-    def __init__(self, name: str, app: App, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, apis: Sequence[str], opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("shipyard:gcp:ProjectApis", name, None, opts)
         self.enabled = [
             gcp.projects.Service(
@@ -38,6 +39,6 @@ class ProjectApis(pulumi.ComponentResource):
                 disable_dependent_services=False,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            for api in required_apis(app)
+            for api in apis
         ]
         self.register_outputs({})

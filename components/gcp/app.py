@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.apis import ProjectApis
+from components.gcp.apis import ProjectApis, required_apis
 from components.gcp.buckets import Buckets
 from components.gcp.cache import Cache
 from components.gcp.database import Database
@@ -36,16 +36,31 @@ class GcpApp(pulumi.ComponentResource):
         name, project, region = app.name, settings.project, settings.region
         child = pulumi.ResourceOptions(parent=self)
 
-        apis = ProjectApis(name, app, opts=child)
+        managed_cache = app.cache if app.cache is not None and app.cache.managed else None
+        enabled = required_apis(
+            database=app.database is not None,
+            managed_cache=managed_cache is not None,
+            scheduled_jobs=bool(app.jobs),
+            dns_zone=app.domain is not None and bool(app.domain.zone),
+        )
+        apis = ProjectApis(name, enabled, opts=child)
         # Everything else waits for the APIs it calls.
         after_apis = pulumi.ResourceOptions(parent=self, depends_on=[apis])
-        network = Network(name, app, opts=after_apis)
+        network = Network(name, settings, app.database is not None or managed_cache is not None, opts=after_apis)
         private = [network.private_services] if network.private_services is not None else []
-        registry = Registry(name, app, opts=after_apis)
-        secrets = AppSecrets(name, app, secret_values, opts=after_apis)
-        database = Database(name, app, network.network, private, opts=after_apis) if app.database else None
-        cache = Cache(name, app, network.network, private, opts=after_apis) if app.cache and app.cache.managed else None
-        buckets = Buckets(name, app, opts=after_apis)
+        registry = Registry(name, settings, app.services, app.version, app.protect, opts=after_apis)
+        secrets = AppSecrets(name, name, app.secrets, secret_values, app.protect, opts=after_apis)
+        database = (
+            Database(name, name, app.database, settings, app.protect, app.production, network.network, private, opts=after_apis)
+            if app.database
+            else None
+        )
+        cache = (
+            Cache(name, name, managed_cache, region, app.protect, network.network, private, opts=after_apis)
+            if managed_cache is not None
+            else None
+        )
+        buckets = Buckets(name, name, region, app.buckets, app.protect, opts=after_apis)
         vpc_access = vpc_egress(network.network.id, network.subnet.id)
 
         stores = Stores(
@@ -110,14 +125,15 @@ class GcpApp(pulumi.ComponentResource):
             migration = {"job": migrate_job.name, "region": region, "project": project}
 
         public = {n: s for n, s in http.items() if app.services[n].is_public}
-        edge = Edge(name, app, public, opts=after_apis) if app.domain is not None and public else None
+        routes = [(n, s.effective_route) for n, s in app.routes_most_specific_first()]
+        edge = Edge(name, app.domain, region, routes, public, opts=after_apis) if app.domain is not None and public else None
         if edge is None and public:
             pulumi.log.warn(
                 "no domain is set: services are reachable only at their run.app URLs, without Cloud Armor or CDN. "
                 "Set `domain` for the load balancer.",
                 resource=self,
             )
-        Monitoring(name, app, public, opts=after_apis)
+        Monitoring(name, project, app.alerts, app.domain, app.services, public, opts=after_apis)
 
         catch_all = [n for n, s in app.routes_most_specific_first() if s.effective_route == "/"]
         self.outputs = {

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pulumi
 import pulumi_gcp as gcp
 
 from components.stateful import keep
-from stacks.model import App, Bucket
+from stacks.model import Bucket
 
 
 class Buckets(pulumi.ComponentResource):
     buckets: dict[str, gcp.storage.Bucket]
 
-    def __init__(self, name: str, app: App, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        app_name: str,
+        region: str,
+        buckets: Mapping[str, Bucket],
+        protect: bool,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
         super().__init__("shipyard:gcp:Buckets", name, None, opts)
-        assert app.gcp is not None
-        self.buckets = {n: self._bucket(f"{name}-{n}", app, spec) for n, spec in app.buckets.items()}
+        self.buckets = {n: self._bucket(f"{name}-{n}", app_name, region, spec, protect) for n, spec in buckets.items()}
         self.register_outputs({n: b.name for n, b in self.buckets.items()})
 
-    def _bucket(self, name: str, app: App, spec: Bucket) -> gcp.storage.Bucket:
-        assert app.gcp is not None
+    def _bucket(self, name: str, app_name: str, region: str, spec: Bucket, protect: bool) -> gcp.storage.Bucket:
         rules: list[dict[str, object]] = []
         if spec.expire_after_days:
             rules.append({"action": {"type": "Delete"}, "condition": {"age": spec.expire_after_days}})
@@ -32,15 +40,15 @@ class Buckets(pulumi.ComponentResource):
             )
         bucket = gcp.storage.Bucket(
             name,
-            location=app.gcp.region.upper(),
+            location=region.upper(),
             uniform_bucket_level_access=True,
             public_access_prevention="inherited" if spec.public else "enforced",
             versioning={"enabled": spec.versioning},
             lifecycle_rules=rules,
             force_destroy=False,
             # The policy pack admits public access only on a bucket the model declared public, marked by this label.
-            labels={"app": app.name, **({"public-read": "true"} if spec.public else {})},
-            opts=keep(self, app.protect),
+            labels={"app": app_name, **({"public-read": "true"} if spec.public else {})},
+            opts=keep(self, protect),
         )
         if spec.public:
             gcp.storage.BucketIAMMember(

@@ -7,7 +7,7 @@ import pulumi_gcp as gcp
 
 from components.gcp.secrets import SecretRef, store_secret
 from components.stateful import keep
-from stacks.model import App
+from stacks import model
 
 VERSION = {"6": "REDIS_6_X", "7": "REDIS_7_2"}
 
@@ -20,20 +20,24 @@ class Cache(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        app: App,
+        app_name: str,
+        cache: model.Cache,
+        region: str,
+        protect: bool,
         network: gcp.compute.Network,
         depends_on: list[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """A managed Redis on `network`'s private service access; `depends_on` holds that peering."""
+        if not cache.managed:
+            raise ValueError(f"Cache {name}: an external cache (externalUrlSecret) is not created by the stack")
         super().__init__("shipyard:gcp:Cache", name, None, opts)
-        cache, settings = app.cache, app.gcp
-        assert cache is not None and settings is not None
         self.instance = gcp.redis.Instance(
             name,
             tier="STANDARD_HA" if cache.high_availability else "BASIC",
             # An integer number of GB on Memorystore; components/gcp/limits.py refuses anything else before this runs.
             memory_size_gb=int(cache.memory_gb),
-            region=settings.region,
+            region=region,
             redis_version=VERSION[cache.version],
             authorized_network=network.id,
             connect_mode="PRIVATE_SERVICE_ACCESS",
@@ -41,12 +45,12 @@ class Cache(pulumi.ComponentResource):
             transit_encryption_mode="SERVER_AUTHENTICATION",
             persistence_config={"persistence_mode": "RDB", "rdb_snapshot_period": "TWELVE_HOURS"},
             maintenance_policy={"weekly_maintenance_windows": [{"day": "SUNDAY", "start_time": {"hours": 5, "minutes": 30}}]},
-            labels={"app": app.name},
-            opts=keep(self, app.protect, depends_on=depends_on),
+            labels={"app": app_name},
+            opts=keep(self, protect, depends_on=depends_on),
         )
         url = pulumi.Output.format("rediss://:{0}@{1}:{2}/0", self.instance.auth_string, self.instance.host, self.instance.port)
-        self.url = store_secret(f"{name}-redis-url", pulumi.Output.secret(url), app.protect, self)
+        self.url = store_secret(f"{name}-redis-url", pulumi.Output.secret(url), protect, self)
         # Clients verify the server with this CA; it is public, but ships next to the URL as a secret for one path.
         ca = self.instance.server_ca_certs.apply(lambda certs: certs[0]["cert"] if certs else "")
-        self.ca_certificate = store_secret(f"{name}-redis-ca", ca, app.protect, self)
+        self.ca_certificate = store_secret(f"{name}-redis-ca", ca, protect, self)
         self.register_outputs({"host": self.instance.host})

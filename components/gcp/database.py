@@ -9,7 +9,8 @@ import pulumi_random as random
 from components.gcp.secrets import SecretRef, store_secret
 from components.passwords import generated_password
 from components.stateful import keep
-from stacks.model import App
+from stacks import model
+from stacks.model import GcpSettings
 
 USERNAME = "app"
 PORT = 5432
@@ -40,14 +41,18 @@ class Database(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        app: App,
+        app_name: str,
+        db: model.Database,
+        settings: GcpSettings,
+        protect: bool,
+        production: bool,
         network: gcp.compute.Network,
         depends_on: list[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """PostgreSQL on `network`'s private service access (`depends_on` holds that peering); the tier comes from
+        `settings.database_tier` or the size, and `production` keeps backups after the instance is deleted."""
         super().__init__("shipyard:gcp:Database", name, None, opts)
-        db, settings = app.database, app.gcp
-        assert db is not None and settings is not None
         tier = settings.database_tier or TIER[db.size]
         autoresize = True
         instance_settings = {
@@ -76,9 +81,9 @@ class Database(pulumi.ComponentResource):
             "database_flags": [{"name": k, "value": v} for k, v in FLAGS.items()],
             "maintenance_window": {"day": 7, "hour": 4, "update_track": "stable"},
             "insights_config": {"query_insights_enabled": True},
-            "user_labels": {"app": app.name},
+            "user_labels": {"app": app_name},
         }
-        if app.production:
+        if production:
             # A deleted instance takes its backups with it unless told otherwise. Keep the automated ones (for their
             # retention) and take a final one (Cloud SQL "Retain backups after instance deletion"; provider
             # settings.retain_backups_on_delete and settings.final_backup_config, pulumi_gcp 10.2.0).
@@ -94,7 +99,7 @@ class Database(pulumi.ComponentResource):
             # back, and a smaller disk replaces the instance. The provider says so itself (settings.disk_size:
             # "Note that this value will override the resizing from disk_autoresize ... set lifecycle.ignore_changes
             # on this field"). A larger `storageGb` then does not reach the disk: autoresize grows it.
-            opts=keep(self, app.protect, depends_on=depends_on, ignore_changes=["settings.diskSize"] if autoresize else []),
+            opts=keep(self, protect, depends_on=depends_on, ignore_changes=["settings.diskSize"] if autoresize else []),
         )
         # Children of the instance, so they inherit its `protect`: the database holds the data, and the user is
         # what the services log in as.
@@ -125,6 +130,6 @@ class Database(pulumi.ComponentResource):
         url = pulumi.Output.format(
             "postgresql://{0}:{1}@{2}:{3}/{4}?sslmode=require", USERNAME, password.result, self.instance.private_ip_address, PORT, db.name
         )
-        self.url = store_secret(f"{name}-database-url", pulumi.Output.secret(url), app.protect, self)
-        self.password = store_secret(f"{name}-database-password", password.result, app.protect, self)
+        self.url = store_secret(f"{name}-database-url", pulumi.Output.secret(url), protect, self)
+        self.password = store_secret(f"{name}-database-password", password.result, protect, self)
         self.register_outputs({"connection_name": self.instance.connection_name})

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
 
-from stacks.model import App
+from stacks.model import Domain
 
 # Cloud Armor preconfigured WAF rules (OWASP CRS). Source: Cloud Armor docs, "Preconfigured WAF rules".
 WAF_RULES = (
@@ -29,23 +30,33 @@ class Edge(pulumi.ComponentResource):
     url: pulumi.Output[str]
 
     def __init__(
-        self, name: str, app: App, services: dict[str, gcp.cloudrunv2.Service], opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        domain: Domain,
+        region: str,
+        routes: Sequence[tuple[str, str]],
+        services: Mapping[str, gcp.cloudrunv2.Service],
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """`routes`: (service, path) for each of `services`, most specific first, the catch-all `/` last
+        (`App.routes_most_specific_first`). The catch-all, or else the last route, answers what no path matches."""
+        route_of = dict(routes)
+        if not routes or len(route_of) != len(routes) or set(route_of) != set(services):
+            raise ValueError(f"Edge {name}: routes name {sorted(route_of)}, services are {sorted(services)}; each service takes one route")
         super().__init__("shipyard:gcp:Edge", name, None, opts)
-        assert app.domain is not None and app.gcp is not None
         child = pulumi.ResourceOptions(parent=self)
         policy = self._armor(name)
         backends: dict[str, gcp.compute.BackendService] = {}
         for svc_name, service in services.items():
             neg = gcp.compute.RegionNetworkEndpointGroup(
                 f"{name}-{svc_name}",
-                region=app.gcp.region,
+                region=region,
                 network_endpoint_type="SERVERLESS",
                 cloud_run={"service": service.name},
                 opts=child,
             )
             # The catch-all (web) is what browsers load: cache its static answers at the edge.
-            is_web = app.services[svc_name].effective_route == "/"
+            is_web = route_of[svc_name] == "/"
             backends[svc_name] = gcp.compute.BackendService(
                 f"{name}-{svc_name}",
                 load_balancing_scheme="EXTERNAL_MANAGED",
@@ -57,27 +68,22 @@ class Edge(pulumi.ComponentResource):
                 log_config={"enable": True, "sample_rate": 1.0},
                 opts=pulumi.ResourceOptions(parent=neg),
             )
-        ordered = app.routes_most_specific_first()
-        catch_all = [n for n, svc in ordered if svc.effective_route == "/"]
-        default = backends[catch_all[0] if catch_all else ordered[-1][0]]
+        catch_all = [n for n, route in routes if route == "/"]
+        default = backends[catch_all[0] if catch_all else routes[-1][0]]
         url_map = gcp.compute.URLMap(
             name,
             default_service=default.id,
-            host_rules=[{"hosts": [app.domain.name], "path_matcher": "routes"}],
+            host_rules=[{"hosts": [domain.name], "path_matcher": "routes"}],
             path_matchers=[
                 {
                     "name": "routes",
                     "default_service": default.id,
-                    "path_rules": [
-                        {"paths": [svc.effective_route, f"{svc.effective_route}/*"], "service": backends[n].id}
-                        for n, svc in ordered
-                        if svc.effective_route != "/"
-                    ],
+                    "path_rules": [{"paths": [route, f"{route}/*"], "service": backends[n].id} for n, route in routes if route != "/"],
                 }
             ],
             opts=child,
         )
-        certificate = gcp.compute.ManagedSslCertificate(name, managed={"domains": [app.domain.name]}, opts=child)
+        certificate = gcp.compute.ManagedSslCertificate(name, managed={"domains": [domain.name]}, opts=child)
         ssl_policy = gcp.compute.SSLPolicy(name, min_tls_version="TLS_1_2", profile="MODERN", opts=child)
         self.address = gcp.compute.GlobalAddress(name, address_type="EXTERNAL", ip_version="IPV4", opts=child)
         https_proxy = gcp.compute.TargetHttpsProxy(
@@ -107,11 +113,11 @@ class Edge(pulumi.ComponentResource):
             ip_protocol="TCP",
             opts=child,
         )
-        if app.domain.zone:
+        if domain.zone:
             gcp.dns.RecordSet(
                 name,
-                managed_zone=self._managed_zone(app.domain.zone),
-                name=f"{app.domain.name}.",
+                managed_zone=self._managed_zone(domain.zone),
+                name=f"{domain.name}.",
                 type="A",
                 ttl=300,
                 rrdatas=[self.address.address],
@@ -119,11 +125,11 @@ class Edge(pulumi.ComponentResource):
             )
         else:
             pulumi.log.warn(
-                f"domain.zone is not set: point an A record for {app.domain.name} at the load balancer address "
+                f"domain.zone is not set: point an A record for {domain.name} at the load balancer address "
                 "yourself; the certificate is issued once it resolves.",
                 resource=self,
             )
-        self.url = pulumi.Output.from_input(f"https://{app.domain.name}")
+        self.url = pulumi.Output.from_input(f"https://{domain.name}")
         self.register_outputs({"address": self.address.address, "url": self.url})
 
     def _managed_zone(self, zone: str) -> pulumi.Input[str]:

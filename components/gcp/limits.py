@@ -102,7 +102,7 @@ def validate(app: App) -> None:
             problems.append(f"jobs.{name}.schedule: {exc}")
     if app.migrate is not None:
         problems += _check("migrate", app.migrate.cpu, app.migrate.memory)
-    pull_errors, pull_warnings = pull_problems(app)
+    pull_errors, pull_warnings = pull_problems(app.services)
     problems += pull_errors
     if problems:
         raise ConfigError(problems)

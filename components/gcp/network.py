@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_gcp as gcp
 
-from stacks.model import App
+from stacks.model import GcpSettings
 
 # Size of the range Google carves Cloud SQL and Memorystore addresses from.
 PRIVATE_SERVICES_PREFIX = 16
@@ -18,13 +18,12 @@ class Network(pulumi.ComponentResource):
     # What a workload needs to reach Cloud SQL and Memorystore (the peering) and the internet (Cloud NAT).
     egress: list[pulumi.Resource]
 
-    def __init__(self, name: str, app: App, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, settings: GcpSettings, private_services: bool, opts: pulumi.ResourceOptions | None = None) -> None:
+        """`private_services`: reserve a range and peer with Google's services, which Cloud SQL and Memorystore need."""
         super().__init__("shipyard:gcp:Network", name, None, opts)
-        settings = app.gcp
-        assert settings is not None
         child = pulumi.ResourceOptions(parent=self)
         self.network = gcp.compute.Network(
-            name, auto_create_subnetworks=False, routing_mode="REGIONAL", description=f"{app.name} network", opts=child
+            name, auto_create_subnetworks=False, routing_mode="REGIONAL", description=f"{name} network", opts=child
         )
         on_network = pulumi.ResourceOptions(parent=self.network)
         self.subnet = gcp.compute.Subnetwork(
@@ -37,7 +36,7 @@ class Network(pulumi.ComponentResource):
             opts=on_network,
         )
         self.private_services = None
-        if app.database is not None or (app.cache is not None and app.cache.managed):
+        if private_services:
             reserved = gcp.compute.GlobalAddress(
                 f"{name}-private-services",
                 network=self.network.id,

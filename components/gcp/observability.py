@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pulumi
 import pulumi_gcp as gcp
 
-from stacks.model import App
+from stacks.model import Alerts, Domain, Service
 
 WINDOW = "300s"  # sustained for 5 minutes, so one slow request does not page anyone
 
@@ -14,21 +16,29 @@ class Monitoring(pulumi.ComponentResource):
     channels: list[pulumi.Output[str]]
 
     def __init__(
-        self, name: str, app: App, services: dict[str, gcp.cloudrunv2.Service], opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        project: str,
+        alerts: Alerts,
+        domain: Domain | None,
+        specs: Mapping[str, Service],
+        services: Mapping[str, gcp.cloudrunv2.Service],
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """Alerts on each of `services` (Cloud Run), and uptime checks on the public ones; `specs` holds each one's model
+        (route, health path), and `domain`, when set, is where the load balancer serves them."""
         super().__init__("shipyard:gcp:Monitoring", name, None, opts)
         self._prefix = name
-        assert app.gcp is not None
         child = pulumi.ResourceOptions(parent=self)
         self.channels = []
-        if app.alerts.email:
+        if alerts.email:
             channel = gcp.monitoring.NotificationChannel(
-                name, type="email", display_name=f"{app.name} on-call", labels={"email_address": app.alerts.email}, opts=child
+                name, type="email", display_name=f"{name} on-call", labels={"email_address": alerts.email}, opts=child
             )
             self.channels.append(channel.name)
         for svc_name, service in services.items():
-            svc = app.services[svc_name]
-            check = self._uptime_target(app, svc_name, service)
+            svc = specs[svc_name]
+            check = self._uptime_target(svc, domain, service)
             if check is None and svc.is_public:
                 pulumi.log.warn(
                     f"services.{svc_name}: no uptime check: its health path {svc.effective_health_path} is not under its route "
@@ -40,7 +50,7 @@ class Monitoring(pulumi.ComponentResource):
                 host, path = check
                 gcp.monitoring.UptimeCheckConfig(
                     f"{name}-{svc_name}",
-                    display_name=f"{app.name} {svc_name} health",
+                    display_name=f"{name} {svc_name} health",
                     timeout="10s",
                     period="60s",
                     http_check={
@@ -50,13 +60,13 @@ class Monitoring(pulumi.ComponentResource):
                         "validate_ssl": True,
                         "accepted_response_status_codes": [{"status_class": "STATUS_CLASS_2XX"}],
                     },
-                    monitored_resource={"type": "uptime_url", "labels": {"project_id": app.gcp.project, "host": host}},
+                    monitored_resource={"type": "uptime_url", "labels": {"project_id": project, "host": host}},
                     opts=child,
                 )
             service_filter = pulumi.Output.concat(
                 'resource.type = "cloud_run_revision" AND resource.labels.service_name = "', service.name, '"'
             )
-            errors = app.alerts.error_rate_percent
+            errors = alerts.error_rate_percent
             self._policy(
                 f"{svc_name}-5xx-rate",
                 f"{svc_name}: more than {errors:g}% of requests answered 5xx",
@@ -75,7 +85,7 @@ class Monitoring(pulumi.ComponentResource):
                     "duration": WINDOW,
                 },
             )
-            latency = app.alerts.latency_p95_ms
+            latency = alerts.latency_p95_ms
             self._policy(
                 f"{svc_name}-latency-p95",
                 f"{svc_name}: p95 latency above {latency} ms",
@@ -90,15 +100,14 @@ class Monitoring(pulumi.ComponentResource):
         self.register_outputs({})
 
     @staticmethod
-    def _uptime_target(app: App, svc_name: str, service: gcp.cloudrunv2.Service) -> tuple[pulumi.Input[str], str] | None:
+    def _uptime_target(svc: Service, domain: Domain | None, service: gcp.cloudrunv2.Service) -> tuple[pulumi.Input[str], str] | None:
         """Where a prober on the internet reaches the service's health path, if anywhere."""
-        svc = app.services[svc_name]
         health, route = svc.effective_health_path, svc.effective_route
-        if app.domain is None:
+        if domain is None:
             return service.uri.apply(lambda uri: uri.removeprefix("https://")), health
         # Through the load balancer the health path must fall under the service's own route.
         if route == "/" or health == route or health.startswith(f"{route}/"):
-            return app.domain.name, health
+            return domain.name, health
         return None
 
     def _policy(self, suffix: str, description: str, threshold: dict[str, object]) -> None:

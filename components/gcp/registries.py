@@ -9,8 +9,9 @@ section "Supported container registries and images".
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
-from stacks.model import App
+from stacks.model import Service
 
 ARTIFACT_REGISTRY = re.compile(r"^([a-z0-9-]+-docker\.pkg\.dev|([a-z]+\.)?gcr\.io)$")
 PUBLIC_ONLY = ("docker.io", "registry-1.docker.io", "index.docker.io", "ghcr.io")
@@ -24,10 +25,10 @@ def registry_host(image: str) -> str:
     return "docker.io"
 
 
-def pull_problems(app: App) -> tuple[list[str], list[str]]:
+def pull_problems(services: Mapping[str, Service]) -> tuple[list[str], list[str]]:
     """(errors, warnings) for each service's `image` on Cloud Run."""
     errors, warnings = [], []
-    for name, svc in app.services.items():
+    for name, svc in services.items():
         if svc.image is None:
             continue  # built and pushed to the stack's own Artifact Registry repository
         host = registry_host(svc.image)

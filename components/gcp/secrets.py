@@ -11,7 +11,7 @@ import pulumi_gcp as gcp
 from components.naming import scoped, short_id, stack_slug
 from components.passwords import app_secret_value
 from components.stateful import keep
-from stacks.model import App
+from stacks.model import Secret
 
 # Secret IDs: at most 255 of letters, digits, '-' and '_'. Source: Secret Manager API, `secrets.create` (secretId).
 SECRET_ID_MAX = 255
@@ -51,13 +51,22 @@ def store_secret(name: str, value: pulumi.Input[str], protect: bool, parent: pul
 class AppSecrets(pulumi.ComponentResource):
     refs: dict[str, SecretRef]
 
-    def __init__(self, name: str, app: App, values: Mapping[str, pulumi.Output[str]], opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        app_name: str,
+        secrets: Mapping[str, Secret],
+        values: Mapping[str, pulumi.Output[str]],
+        protect: bool,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Each declared secret, generated or taken from `values`, stored under an id scoped to `app_name`."""
         super().__init__("shipyard:gcp:AppSecrets", name, None, opts)
         self.refs = {}
-        for secret_name, spec in app.secrets.items():
+        for secret_name, spec in secrets.items():
             slug = f"{name}-{secret_name.lower().replace('_', '-')}"
             value = app_secret_value(slug, secret_name, spec, values, self)
             # The user's own spelling (`REDIS_CA`) keeps it apart from the stack's secrets (`<app>-redis-ca-<stack>`).
-            secret_id = short_id(scoped(app.name, secret_name), SECRET_ID_MAX)
-            self.refs[secret_name] = store_secret(slug, value, app.protect, self, secret_id=secret_id)
+            secret_id = short_id(scoped(app_name, secret_name), SECRET_ID_MAX)
+            self.refs[secret_name] = store_secret(slug, value, protect, self, secret_id=secret_id)
         self.register_outputs({})

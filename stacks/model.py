@@ -89,6 +89,13 @@ def _dns_name(value: str, max_len: int) -> str:
     return value
 
 
+def _url_path(value: str) -> str:
+    # Any whitespace or control character, not just ' ': a newline or NUL would reach the load balancer rule.
+    if not value.startswith("/") or "*" in value or any(c.isspace() or not c.isprintable() for c in value):
+        raise ValueError(f"{value!r} must be an absolute URL path such as '/api' (no spaces, control characters or wildcards)")
+    return value
+
+
 Cpu = Annotated[float, Field(gt=0, le=16)]
 MemoryMiB = Annotated[int, Field(ge=128, le=131072)]
 
@@ -116,8 +123,36 @@ class Scaling(Strict):
         return self
 
 
+class WebSocket(Strict):
+    """Long-lived connections (WebSockets, server-sent events): the timeouts, affinity and draining that keep them open."""
+
+    timeout_seconds: int = Field(
+        default=3600,
+        ge=1,
+        le=86400,
+        description="How long a connection may stay open. AWS: the load balancer's idle timeout (at most 4000); "
+        "GCP: Cloud Run's request timeout (at most 3600)",
+    )
+    affinity: bool = Field(
+        default=True, description="Send a client back to the instance it used: target-group stickiness on AWS, session affinity on GCP"
+    )
+    drain_seconds: int | None = Field(
+        default=None,
+        ge=0,
+        le=3600,
+        description="AWS: how long a stopping task keeps its open connections (the target group's deregistration delay). "
+        "Cloud Run has no connection draining, so GCP refuses it",
+        json_schema_extra={"docs_default": "`300` on AWS"},
+    )
+
+
+def call_env_name(service: str) -> str:
+    """The variable that carries a called service's address: `auth` -> AUTH_URL."""
+    return f"{service.upper().replace('-', '_')}_URL"
+
+
 class Service(Strict):
-    """A long-running process: `http` receives traffic on a route, `worker` receives none."""
+    """A long-running process: `http` receives traffic on its routes, `worker` receives none."""
 
     kind: Literal["http", "worker"] = Field(description="`http` receives traffic on a route; `worker` receives none")
     image: str | None = Field(
@@ -167,10 +202,20 @@ class Service(Strict):
         description="http only: the port the container listens on; `PORT` is set to it",
         json_schema_extra={"docs_default": "required for http"},
     )
-    route: str | None = Field(
+    routes: list[str] | None = Field(
         default=None,
-        description="Public http only: path prefix on the load balancer (`/api` serves `/api` and `/api/*`)",
-        json_schema_extra={"docs_default": "`/`", "docs_type": "path"},
+        min_length=1,
+        description="Public http only: path prefixes on the load balancer (`/api` serves `/api` and `/api/*`); the most "
+        "specific wins, and two services may not share one",
+        json_schema_extra={"docs_default": "`[/]`", "docs_type": "list of paths"},
+    )
+    calls: list[str] = Field(
+        default=[],
+        description="http services this one calls: it gets network access to each and `<NAME>_URL` with an address that works "
+        "on its cloud (AWS: `http://<name>.<app>-<stack>.internal:<port>`; GCP: the service's URL, called with an ID token)",
+    )
+    websocket: WebSocket | None = Field(
+        default=None, description="http only: the service holds long-lived connections (WebSockets); see `websocket` below"
     )
     health_path: str | None = Field(
         default=None, description="http only: health check path", json_schema_extra={"docs_default": "`/health`", "docs_type": "path"}
@@ -191,13 +236,32 @@ class Service(Strict):
     # worker only
     singleton: bool = Field(default=False, description="Worker only: exactly one instance, never two during a rollout (Celery beat)")
 
-    @field_validator("route", "health_path")
+    @field_validator("health_path")
     @classmethod
     def _absolute_path(cls, value: str | None) -> str | None:
-        # Any whitespace or control character, not just ' ': a newline or NUL would reach the load balancer rule.
-        if value is not None and (not value.startswith("/") or "*" in value or any(c.isspace() or not c.isprintable() for c in value)):
-            raise ValueError(f"{value!r} must be an absolute URL path such as '/api' (no spaces, control characters or wildcards)")
+        if value is not None:
+            _url_path(value)
         return value
+
+    @field_validator("routes")
+    @classmethod
+    def _route_paths(cls, values: list[str] | None) -> list[str] | None:
+        for index, value in enumerate(values or []):
+            try:
+                _url_path(value)
+            except ValueError as exc:
+                raise ModelError(f"[{index}]", str(exc)) from None
+            if values and [v.rstrip("/") or "/" for v in values].count(value.rstrip("/") or "/") > 1:
+                raise ModelError(f"[{index}]", f"{value!r} is listed twice")
+        return values
+
+    @field_validator("calls")
+    @classmethod
+    def _distinct_calls(cls, values: list[str]) -> list[str]:
+        for index, value in enumerate(values):
+            if values.count(value) > 1:
+                raise ModelError(f"[{index}]", f"{value!r} is listed twice")
+        return values
 
     @field_validator("user")
     @classmethod
@@ -229,21 +293,22 @@ class Service(Strict):
             if self.port is None:
                 raise ModelError("port", "an http service needs the port it listens on (1-65535)")
         else:
-            for key in ("port", "route", "health_path", "public", "concurrency"):
+            for key in ("port", "routes", "health_path", "public", "concurrency", "websocket"):
                 if getattr(self, key) is not None:
                     raise ModelError(to_camel(key), "only http services take this key; a worker receives no traffic")
             pinned = (self.scaling.min, self.scaling.max) == (1, 1)
             if self.singleton and "scaling" in self.model_fields_set and not pinned:
                 raise ModelError("scaling", "a singleton worker runs exactly one instance; use min: 1, max: 1 or drop `scaling`")
-        if self.kind == "http" and self.public is False and self.route is not None:
-            raise ModelError("route", "a private service (public: false) is not on the load balancer, so it takes no route")
+        if self.kind == "http" and self.public is False and self.routes is not None:
+            raise ModelError("routes", "a private service (public: false) is not on the load balancer, so it takes no routes")
         if self.singleton and self.kind != "worker":
             raise ModelError("singleton", "only workers can be singletons")
         return self
 
     @property
-    def effective_route(self) -> str:
-        return (self.route or "/").rstrip("/") or "/"
+    def effective_routes(self) -> list[str]:
+        """The path prefixes it serves on the load balancer, without trailing '/' (the catch-all is `/`)."""
+        return [route.rstrip("/") or "/" for route in self.routes or ["/"]]
 
     @property
     def effective_health_path(self) -> str:
@@ -637,6 +702,7 @@ class App(Strict):
             if name in self.services:
                 raise ModelError(f"jobs.{name}", f"the name {name!r} is already a service; names are shared by services and jobs")
         self._check_routes()
+        self._check_calls()
         self._check_service_refs()
         for name, job in self.jobs.items():
             if job.service not in self.services:
@@ -674,12 +740,28 @@ class App(Strict):
     def _check_routes(self) -> None:
         seen: dict[str, str] = {}
         for name, svc in self.public_services.items():
-            route = svc.effective_route
-            if route in seen:
-                raise ModelError(
-                    f"services.{name}.route", f"{route!r} is already served by {seen[route]!r}; each http service needs its own route"
-                )
-            seen[route] = name
+            for index, route in enumerate(svc.effective_routes):
+                if route in seen:
+                    raise ModelError(
+                        f"services.{name}.routes[{index}]",
+                        f"{route!r} is already served by {seen[route]!r}; a path is routed to one service",
+                    )
+                seen[route] = name
+
+    def _check_calls(self) -> None:
+        for name, svc in self.services.items():
+            for index, callee in enumerate(svc.calls):
+                key = f"services.{name}.calls[{index}]"
+                target = self.services.get(callee)
+                if target is None:
+                    raise ModelError(key, f"{callee!r} is not a service; known: {', '.join(self.services)}")
+                if callee == name:
+                    raise ModelError(key, "a service does not call itself through the network")
+                if target.kind != "http":
+                    raise ModelError(key, f"{callee!r} is a worker and takes no calls; only http services do")
+                variable = call_env_name(callee)
+                if variable in svc.env or variable in svc.secrets:
+                    raise ModelError(key, f"the call delivers {variable}, which this service also sets itself; remove one")
 
     def _check_service_refs(self) -> None:
         for name, svc in self.services.items():
@@ -728,9 +810,10 @@ class App(Strict):
         """What every workload is told about the app it belongs to."""
         return {"APP_NAME": self.name, "APP_ENV": self.profile}
 
-    def routes_most_specific_first(self) -> list[tuple[str, Service]]:
-        """Public http services ordered for path routing: longest route first, the catch-all `/` last."""
-        return sorted(self.public_services.items(), key=lambda item: (-len(item[1].effective_route), item[0]))
+    def routes_most_specific_first(self) -> list[tuple[str, str]]:
+        """(service, path) of every public route, ordered for path routing: longest first, the catch-all `/` last."""
+        routes = [(name, route) for name, svc in self.public_services.items() for route in svc.effective_routes]
+        return sorted(routes, key=lambda item: (-len(item[1]), item[0], item[1]))
 
 
 def _merge_defaults(data: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:

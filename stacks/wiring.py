@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from stacks.model import App, Job, Service, bucket_env_name
+from stacks.model import App, Job, Service, bucket_env_name, call_env_name
 
 DATABASE_PORT = 5432
 DATABASE_USER = "app"
@@ -18,10 +18,10 @@ DATABASE_USER = "app"
 
 @dataclass(frozen=True)
 class CloudValue:
-    """A plain value only the cloud knows: the database's host, or a bucket's cloud name."""
+    """A plain value only the cloud knows: the database's host, a bucket's cloud name, a called service's address."""
 
-    store: Literal["database", "bucket"]
-    name: str = ""  # the bucket's model name
+    store: Literal["database", "bucket", "service"]
+    name: str = ""  # the bucket's or the called service's model name
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class Needs:
     # The stack's own Redis (network access and its credentials); an external one is just a secret.
     cache: bool = False
     buckets: tuple[str, ...] = ()
+    # http services it calls: network access (and on GCP, the invoker grant) to each.
+    calls: tuple[str, ...] = ()
 
     @property
     def app_secrets(self) -> list[str]:
@@ -81,5 +83,7 @@ def needs(app: App, service: str, job: Job | None = None, release: bool = False)
             secrets |= {"REDIS_URL": SecretValue("cache", "url"), "REDIS_CA_CERT": SecretValue("cache", "ca")}
     for bucket in svc.buckets:
         env[bucket_env_name(bucket)] = CloudValue("bucket", bucket)
+    for callee in svc.calls:
+        env[call_env_name(callee)] = CloudValue("service", callee)
     env |= svc.env
-    return Needs(env, secrets, bool(uses_database), bool(managed_cache), tuple(svc.buckets))
+    return Needs(env, secrets, bool(uses_database), bool(managed_cache), tuple(svc.buckets), tuple(svc.calls))

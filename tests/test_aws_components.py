@@ -342,7 +342,7 @@ def test_edge_alone_without_a_catch_all_answers_404_and_guards_deletion_in_produ
 
 
 def test_edge_refuses_two_services_on_one_path() -> None:
-    with pytest.raises(ValueError, match="each path and service once"):
+    with pytest.raises(ValueError, match="each path once"):
         edge([Route("api", "/api", 8000, "/health"), Route("v2", "/api", 8001, "/health")], None)
 
 

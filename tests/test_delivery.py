@@ -10,7 +10,12 @@ import pytest
 from stacks import migrate
 from tests.harness import config_error, inputs_json, render_app, stack_app
 
-BUILT_API = {"kind": "http", "build": {"context": "./api", "target": "runtime", "args": {"PYTHON": "3.11"}}, "port": 8000, "route": "/api"}
+BUILT_API = {
+    "kind": "http",
+    "build": {"context": "./api", "target": "runtime", "args": {"PYTHON": "3.11"}},
+    "port": 8000,
+    "routes": ["/api"],
+}
 
 
 def built(cloud: str) -> dict[str, Any]:

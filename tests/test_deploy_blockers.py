@@ -203,8 +203,8 @@ def test_a_private_service_is_internal_only_on_gcp() -> None:
 
 def test_a_private_service_takes_no_route() -> None:
     app = with_private("aws")
-    app["services"]["billing"]["route"] = "/billing"
-    assert "services.billing.route: a private service (public: false) is not on the load balancer" in config_error(app)
+    app["services"]["billing"]["routes"] = ["/billing"]
+    assert "services.billing.routes: a private service (public: false) is not on the load balancer" in config_error(app)
 
 
 # ---- ECS rollouts report failure, and the count follows `scaling` unless autoscaling owns it

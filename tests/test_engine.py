@@ -52,8 +52,8 @@ def longest(cloud: str) -> dict[str, Any]:
         "name": LONG_APP,
         "cloud": cloud,
         "services": {
-            "frontend-web-server1": {**service, "kind": "http", "port": 3000, "route": "/"},
-            "backend-api-server-1": {**service, "kind": "http", "port": 8000, "route": "/api", "buckets": ["customer-uploads-eu1"]},
+            "frontend-web-server1": {**service, "kind": "http", "port": 3000, "routes": ["/"]},
+            "backend-api-server-1": {**service, "kind": "http", "port": 8000, "routes": ["/api"], "buckets": ["customer-uploads-eu1"]},
             "internal-api-server1": {**service, "kind": "http", "port": 8001, "public": False},
             "backgroundworker-abc": {**service, "kind": "worker", "buckets": ["customer-uploads-eu1", "public-assets-bucket"]},
             # Built by the stack: its registry repository is named too.

@@ -66,7 +66,7 @@ RICH_AWS: dict[str, Any] = {
             "cache": True,
             "buckets": ["media"],
             "port": 8080,
-            "route": "/",
+            "routes": ["/"],
             "healthPath": "/health",
             "public": True,
             "concurrency": 80,
@@ -275,7 +275,7 @@ CHECKED_STRINGS: tuple[Path, ...] = (
     ("gcp", "subnetCidr"),
     ("gcp", "databaseTier"),
 )
-URL_PATHS: tuple[Path, ...] = (("services", "*", "route"), ("services", "*", "healthPath"))
+URL_PATHS: tuple[Path, ...] = (("services", "*", "routes", 0), ("services", "*", "healthPath"))
 SCHEDULES: tuple[Path, ...] = (("jobs", "*", "schedule"),)
 # Maps whose keys are names the model checks (`build.args` and `secretValues` keys are free).
 NAMED_MAPS: tuple[Path, ...] = (("services",), ("jobs",), ("buckets",), ("secrets",), ("services", "*", "env"))
@@ -674,7 +674,7 @@ def valid_apps(draw: st.DrawFn, cloud: str) -> dict[str, Any]:
         if kind == "http":
             svc |= {"port": draw(st.integers(1, 65535)), "public": draw(st.booleans())}
             if svc["public"]:  # a private service is not on the load balancer and takes no route
-                svc["route"] = next(routes)
+                svc["routes"] = [next(routes)]
         elif draw(st.booleans()):
             svc["singleton"] = True
         low = draw(st.integers(0, 3))
@@ -708,7 +708,7 @@ def check_loads(app: dict[str, Any], as_text: bool) -> App:
     assert sorted(model.services) == sorted(app["services"])
     assert {n: s.kind for n, s in model.services.items()} == {n: s["kind"] for n, s in app["services"].items()}
     assert sorted(model.jobs) == sorted(app["jobs"])
-    routes = [s.effective_route for s in model.public_services.values()]
+    routes = [route for s in model.public_services.values() for route in s.effective_routes]
     assert len(routes) == len(set(routes))
     return model
 

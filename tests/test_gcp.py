@@ -215,7 +215,7 @@ def test_development_profile_renders_smaller_and_unprotected(gcp_dev: Rendering)
 
 def test_five_http_services_render_five_negs_and_routes() -> None:
     services = {
-        name: {"kind": "http", "image": f"ghcr.io/techvault/{name}:2.1.0", "port": port, "route": route, "cpu": 1, "memory": 512}
+        name: {"kind": "http", "image": f"ghcr.io/techvault/{name}:2.1.0", "port": port, "routes": [route], "cpu": 1, "memory": 512}
         for name, port, route in (
             ("frontend", 3000, "/"),
             ("gateway", 5000, "/api"),

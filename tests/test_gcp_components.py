@@ -298,7 +298,7 @@ def test_edge_alone_refuses_routes_that_do_not_match_its_services() -> None:
         web = gcp.cloudrunv2.Service("web", location=REGION, template={"containers": [{"image": "example.com/app:1"}]})
         return Edge("app", DOMAIN, REGION, ROUTES, {"web": web})
 
-    with pytest.raises(Exception, match="each service takes one route"):
+    with pytest.raises(Exception, match="each path goes to one service"):
         render_component(build)
 
 

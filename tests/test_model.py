@@ -40,7 +40,7 @@ REFUSED = {
     ),
     "unknown service key (typo)": (
         with_service(memroy=512),
-        "services.web.memroy: unknown key; allowed: args, buckets, build, cache, command, concurrency, cpu",
+        "services.web.memroy: unknown key; allowed: args, buckets, build, cache, calls, command, concurrency, cpu",
     ),
     "unknown nested key": (
         with_service(scaling={"min": 1, "maxx": 2}),
@@ -96,8 +96,8 @@ REFUSED = {
         "migrate.cpu: 0.5 vCPU is not available with the gen2 execution environment",
     ),
     "two services on one route": (
-        with_service("shop", route="/"),
-        "services.shop.route: '/' is already served by 'web'; each http service needs its own route",
+        with_service("shop", routes=["/"]),
+        "services.shop.routes[0]: '/' is already served by 'web'; a path is routed to one service",
     ),
     "domain without an http service": (
         app(services={"w": {"kind": "worker", "image": "ghcr.io/example/w:1.0.0"}}, domain={"name": "app.example.com"}),

@@ -39,7 +39,7 @@ def test_production_stacks_describe_pmis_with_its_figures() -> None:
         app = stack_app(stack)
         assert app["profile"] == "production"
         assert set(app["services"]) == {"api", "worker", "web"}
-        assert app["services"]["api"]["route"] == "/api" and app["services"]["api"]["port"] == 8000
+        assert app["services"]["api"]["routes"] == ["/api"] and app["services"]["api"]["port"] == 8000
         assert app["services"]["api"]["healthPath"] == "/health"
         assert app["services"]["web"]["port"] == 3000
         assert app["services"]["worker"]["kind"] == "worker"

@@ -101,9 +101,14 @@ class AwsApp(pulumi.ComponentResource):
         )
         # A service declared private is never attached to the internet-facing load balancer.
         routes = [
-            Route(svc_name, svc.effective_route, svc.port, svc.effective_health_path)
-            for svc_name, svc in app.routes_most_specific_first()
-            if svc.port is not None
+            Route(
+                svc_name,
+                path,
+                app.services[svc_name].port or 0,
+                app.services[svc_name].effective_health_path,
+                app.services[svc_name].websocket,
+            )
+            for svc_name, path in app.routes_most_specific_first()
         ]
         edge = (
             Edge(

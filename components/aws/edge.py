@@ -10,7 +10,7 @@ import pulumi_aws as aws
 
 from components.naming import short_id
 from stacks.engine_tables import AUTONAME_RANDOM_CHARS
-from stacks.model import Domain
+from stacks.model import Domain, WebSocket
 
 # TLS 1.2 and 1.3 only. Source: ELB docs, "Security policies for your Application Load Balancer".
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -31,13 +31,26 @@ def path_patterns(route: str) -> list[str]:
     return [route, f"{route}/*"]
 
 
+# Without long-lived connections: the ALB's default idle timeout, and 30 s for a stopping task to finish its requests.
+IDLE_TIMEOUT_SECONDS = 60
+DEREGISTRATION_DELAY_SECONDS = 30
+# With them: a stopping task keeps its connections this long unless `websocket.drainSeconds` says otherwise.
+WEBSOCKET_DRAIN_SECONDS = 300
+# The ALB's idle timeout allows 1-4000 s. Source: ELB docs, "Application Load Balancers", connection idle timeout.
+MAX_IDLE_TIMEOUT_SECONDS = 4000
+
+
 class Route(NamedTuple):
-    """A public http service on the edge: requests under `path` go to it on `port`, checked at `health_path`."""
+    """A public http service on the edge: requests under `path` go to it on `port`, checked at `health_path`.
+
+    A service with several paths has one route per path, all with the same port, health path and `websocket`.
+    """
 
     service: str
     path: str
     port: int
     health_path: str
+    websocket: WebSocket | None = None
 
 
 def most_specific_first(routes: Iterable[Route]) -> list[Route]:
@@ -45,7 +58,13 @@ def most_specific_first(routes: Iterable[Route]) -> list[Route]:
 
     The same order as `App.routes_most_specific_first`.
     """
-    return sorted(routes, key=lambda route: (-len(route.path), route.service))
+    return sorted(routes, key=lambda route: (-len(route.path), route.service, route.path))
+
+
+def _drain_seconds(websocket: WebSocket | None) -> int:
+    if websocket is None:
+        return DEREGISTRATION_DELAY_SECONDS
+    return WEBSOCKET_DRAIN_SECONDS if websocket.drain_seconds is None else websocket.drain_seconds
 
 
 class Edge(pulumi.ComponentResource):
@@ -73,9 +92,12 @@ class Edge(pulumi.ComponentResource):
         """
         ordered = most_specific_first(routes)
         paths = [route.path for route in ordered]
-        services = [route.service for route in ordered]
-        if not ordered or len(set(paths)) < len(paths) or len(set(services)) < len(services):
-            raise ValueError(f"the edge needs at least one route, each path and service once; got {ordered}")
+        backends = {route.service: route for route in reversed(ordered)}
+        consistent = all(route[2:] == backends[route.service][2:] for route in ordered)
+        if not ordered or len(set(paths)) < len(paths) or not consistent:
+            raise ValueError(f"the edge needs at least one route, each path once, one port and health path per service; got {ordered}")
+        # One idle timeout for the whole load balancer: long enough for the longest-lived connection it carries.
+        idle = max([IDLE_TIMEOUT_SECONDS, *(r.websocket.timeout_seconds for r in ordered if r.websocket)])
         super().__init__("shipyard:aws:Edge", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.load_balancer = aws.lb.LoadBalancer(
@@ -86,10 +108,10 @@ class Edge(pulumi.ComponentResource):
             security_groups=[security_group.id],
             drop_invalid_header_fields=True,
             enable_deletion_protection=production,
-            idle_timeout=60,
+            idle_timeout=idle,
             opts=child,
         )
-        self.target_groups = {route.service: self._target_group(name, route, vpc) for route in ordered}
+        self.target_groups = {service: self._target_group(name, route, vpc) for service, route in sorted(backends.items())}
         listener = self._listener(name, domain, ordered)
         self.routing = [listener, *self._routes(name, ordered, listener)]
         self._firewall(name)
@@ -104,7 +126,11 @@ class Edge(pulumi.ComponentResource):
             protocol="HTTP",
             target_type="ip",
             vpc_id=vpc.id,
-            deregistration_delay=30,
+            deregistration_delay=_drain_seconds(route.websocket),
+            # Long-lived connections come back to the task that holds their session.
+            stickiness={"type": "lb_cookie", "enabled": True, "cookie_duration": route.websocket.timeout_seconds}
+            if route.websocket and route.websocket.affinity
+            else None,
             health_check={
                 "path": route.health_path,
                 "matcher": "200-399",
@@ -211,9 +237,16 @@ class Edge(pulumi.ComponentResource):
 
     def _routes(self, name: str, routes: list[Route], listener: aws.lb.Listener) -> list[aws.lb.ListenerRule]:
         # `routes` is most specific first; the catch-all `/` is the listener's default action, not a rule.
+        # A service's first path keeps the plain name; its further paths are numbered.
+        seen: dict[str, int] = {}
+
+        def rule_name(service: str) -> str:
+            seen[service] = seen.get(service, 0) + 1
+            return f"{name}-{service}" if seen[service] == 1 else f"{name}-{service}-{seen[service]}"
+
         return [
             aws.lb.ListenerRule(
-                f"{name}-{route.service}",
+                rule_name(route.service),
                 listener_arn=listener.arn,
                 priority=index * RULE_PRIORITY_STEP,
                 conditions=[{"path_pattern": {"values": path_patterns(route.path)}}],

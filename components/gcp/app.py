@@ -125,7 +125,7 @@ class GcpApp(pulumi.ComponentResource):
             migration = {"job": migrate_job.name, "region": region, "project": project}
 
         public = {n: s for n, s in http.items() if app.services[n].is_public}
-        routes = [(n, s.effective_route) for n, s in app.routes_most_specific_first()]
+        routes = app.routes_most_specific_first()
         edge = Edge(name, app.domain, region, routes, public, opts=after_apis) if app.domain is not None and public else None
         if edge is None and public:
             pulumi.log.warn(
@@ -135,7 +135,7 @@ class GcpApp(pulumi.ComponentResource):
             )
         Monitoring(name, project, app.alerts, app.domain, app.services, public, opts=after_apis)
 
-        catch_all = [n for n, s in app.routes_most_specific_first() if s.effective_route == "/"]
+        catch_all = [n for n, path in app.routes_most_specific_first() if path == "/"]
         self.outputs = {
             "url": edge.url if edge else (http[catch_all[0]].uri if catch_all else None),
             "loadBalancerIp": edge.address.address if edge else None,

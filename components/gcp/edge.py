@@ -38,11 +38,12 @@ class Edge(pulumi.ComponentResource):
         services: Mapping[str, gcp.cloudrunv2.Service],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """`routes`: (service, path) for each of `services`, most specific first, the catch-all `/` last
-        (`App.routes_most_specific_first`). The catch-all, or else the last route, answers what no path matches."""
-        route_of = dict(routes)
-        if not routes or len(route_of) != len(routes) or set(route_of) != set(services):
-            raise ValueError(f"Edge {name}: routes name {sorted(route_of)}, services are {sorted(services)}; each service takes one route")
+        """`routes`: (service, path) for `services` (one or more paths each), most specific first, the catch-all `/`
+        last (`App.routes_most_specific_first`). The catch-all, or else the last route, answers what no path matches."""
+        paths = [path for _, path in routes]
+        routed = {service for service, _ in routes}
+        if not routes or len(set(paths)) != len(paths) or routed != set(services):
+            raise ValueError(f"Edge {name}: routes name {sorted(routed)}, services are {sorted(services)}; each path goes to one service")
         super().__init__("shipyard:gcp:Edge", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         policy = self._armor(name)
@@ -56,7 +57,7 @@ class Edge(pulumi.ComponentResource):
                 opts=child,
             )
             # The catch-all (web) is what browsers load: cache its static answers at the edge.
-            is_web = route_of[svc_name] == "/"
+            is_web = (svc_name, "/") in routes
             backends[svc_name] = gcp.compute.BackendService(
                 f"{name}-{svc_name}",
                 load_balancing_scheme="EXTERNAL_MANAGED",

@@ -41,9 +41,9 @@ class Monitoring(pulumi.ComponentResource):
             check = self._uptime_target(svc, domain, service)
             if check is None and svc.is_public:
                 pulumi.log.warn(
-                    f"services.{svc_name}: no uptime check: its health path {svc.effective_health_path} is not under its route "
-                    f"{svc.effective_route}, so the load balancer does not send it there. Serve health under the route "
-                    f"(e.g. healthPath: {svc.effective_route}/health) to have it probed.",
+                    f"services.{svc_name}: no uptime check: its health path {svc.effective_health_path} is not under its routes "
+                    f"{', '.join(svc.effective_routes)}, so the load balancer does not send it there. Serve health under a route "
+                    f"(e.g. healthPath: {svc.effective_routes[0]}/health) to have it probed.",
                     resource=self,
                 )
             if check is not None and svc.is_public:
@@ -102,11 +102,11 @@ class Monitoring(pulumi.ComponentResource):
     @staticmethod
     def _uptime_target(svc: Service, domain: Domain | None, service: gcp.cloudrunv2.Service) -> tuple[pulumi.Input[str], str] | None:
         """Where a prober on the internet reaches the service's health path, if anywhere."""
-        health, route = svc.effective_health_path, svc.effective_route
+        health = svc.effective_health_path
         if domain is None:
             return service.uri.apply(lambda uri: uri.removeprefix("https://")), health
-        # Through the load balancer the health path must fall under the service's own route.
-        if route == "/" or health == route or health.startswith(f"{route}/"):
+        # Through the load balancer the health path must fall under one of the service's own routes.
+        if any(route == "/" or health == route or health.startswith(f"{route}/") for route in svc.effective_routes):
             return domain.name, health
         return None
 

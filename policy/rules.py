@@ -452,6 +452,49 @@ def https_only(stack: StackView) -> Violations:
             yield proxy.urn, "plain HTTP is served instead of redirected to HTTPS"
 
 
+# 9 ---------------------------------------------------------------------------
+# A service the model declares private carries this tag (ECS) or label (Cloud Run), set by the program
+# (components/aws/service.py, components/gcp/service.py): no path from the internet may reach it.
+VISIBILITY = "visibility"
+
+
+def _declared_private(subject: Subject, key: str) -> bool:
+    marks = subject.props.get(key)
+    return isinstance(marks, Mapping) and marks.get(VISIBILITY) == "private"
+
+
+def private_services_stay_private(stack: StackView) -> Violations:
+    internet_groups = {
+        urn
+        for lb in stack.of_type("aws:lb/loadBalancer:LoadBalancer")
+        if lb.props.get("internal") is not True
+        for urn in lb.links.get("securityGroups", ())
+    }
+    for service in stack.of_type("aws:ecs/service:Service"):
+        if not _declared_private(service, "tags"):
+            continue
+        if _dicts(service.props.get("loadBalancers")):
+            yield service.urn, "is declared private but is registered with a load balancer's target group"
+        if _get(service.props, "networkConfiguration", "assignPublicIp") is True:
+            yield service.urn, "is declared private but its tasks get public IP addresses"
+        for group in stack.linked(service, "networkConfiguration", "aws:ec2/securityGroup:SecurityGroup"):
+            rules = _dicts(group.props.get("ingress"))
+            if any(_open_to_world(rule) for rule in rules):
+                yield service.urn, f"is declared private but its security group {group.name} admits the internet"
+            if internet_groups & set(group.links.get("ingress", ())):
+                yield service.urn, f"is declared private but its security group {group.name} admits an internet-facing load balancer"
+    for service in stack.of_type("gcp:cloudrunv2/service:Service"):
+        if not _declared_private(service, "labels"):
+            continue
+        if service.props.get("ingress") != "INGRESS_TRAFFIC_INTERNAL_ONLY":
+            yield service.urn, "is declared private but its ingress is not internal-only"
+        for grant in stack.referring(service, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "name"):
+            if grant.props.get("member") in EVERYONE:
+                yield service.urn, f"is declared private but grants {grant.props.get('role')} to {grant.props.get('member')}"
+        if stack.referring(service, "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup", "cloudRun"):
+            yield service.urn, "is declared private but is a backend of the external load balancer"
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
@@ -471,4 +514,6 @@ RULES = (
          least_privilege),
     Rule("pinned-images", "Production images are pinned by digest or an immutable tag.", pinned_images),
     Rule("https-only", "Load balancers serve HTTPS with TLS 1.2+ and redirect HTTP.", https_only),
+    Rule("private-services-stay-private", "No path from the internet reaches a service declared private.",
+         private_services_stay_private),
 )  # fmt: skip

@@ -20,13 +20,21 @@ RULE = {rule.name: rule for rule in RULES}
 
 
 def view_of(rendering: Rendering, production: bool = True) -> StackView:
-    """What the pack sees: inputs, protection, and which resources each property refers to (by mock id)."""
+    """What the pack sees: inputs, protection, and which resources each property refers to.
+
+    As in policy/pack.py, a property's links are the resources its value came from (the engine's property
+    dependencies), wherever in the property the reference sits; plus, for values set by hand in a test, any
+    mock id (`<name>-id`) it names.
+    """
     by_id: dict[str, list[str]] = {}
     for r in rendering.resources:
         by_id.setdefault(f"{r.name}-id", []).append(r.urn)
     subjects = []
     for r in rendering.resources:
-        links = {prop: refs for prop, value in r.inputs.items() if (refs := _refs(value, by_id))}
+        links = {prop: tuple(urns) for prop, urns in r.property_dependencies.items() if urns}
+        for prop, value in r.inputs.items():
+            if refs := _refs(value, by_id):
+                links[prop] = tuple(dict.fromkeys([*links.get(prop, ()), *refs]))
         subjects.append(Subject(r.type, r.name, r.urn, copy.deepcopy(r.inputs), r.protect, links))
     return StackView(subjects, production)
 
@@ -145,6 +153,11 @@ BAD: dict[str, tuple[Bad, Bad | None]] = {
     "https-only": (
         ("aws:lb/listener:Listener", set_path("defaultActions", [{"type": "forward", "targetGroupArn": "tg"}]), "plain HTTP"),
         ("gcp:compute/sSLPolicy:SSLPolicy", set_path("minTlsVersion", "TLS_1_0"), "older than TLS 1.2"),
+    ),
+    # A service on the internet-facing edge, declared private: every path to it is a violation.
+    "private-services-stay-private": (
+        ("aws:ecs/service:Service", set_path("tags", {"visibility": "private"}), "registered with a load balancer"),
+        ("gcp:cloudrunv2/service:Service", set_path("labels", {"visibility": "private"}), "ingress is not internal-only"),
     ),
 }
 

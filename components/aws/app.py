@@ -10,6 +10,7 @@ import pulumi_aws as aws
 from components.aws.buckets import Buckets
 from components.aws.cache import Cache, smallest_node_type
 from components.aws.database import INSTANCE_CLASS, Database
+from components.aws.discovery import Discovery
 from components.aws.edge import Edge, Route
 from components.aws.job import ScheduledJob
 from components.aws.network import Network
@@ -127,6 +128,24 @@ class AwsApp(pulumi.ComponentResource):
 
         cluster = aws.ecs.Cluster(name, settings=[{"name": "containerInsights", "value": "enhanced"}], opts=child)
 
+        # Who calls whom: every workload that runs a calling service's image (the service, its jobs, the release step).
+        runs = {**{n: n for n in app.services}, **{j: job.service for j, job in app.jobs.items()}}
+        callers_of: dict[str, dict[str, pulumi.Input[str]]] = {}
+        for workload, service_name in runs.items():
+            for callee in app.services[service_name].calls:
+                callers_of.setdefault(callee, {})[workload] = groups.workloads[workload].id
+        discovery = (
+            Discovery(
+                name,
+                app.name,
+                network.vpc,
+                {callee: (app.services[callee].port or 0, callers) for callee, callers in callers_of.items()},
+                opts=child,
+            )
+            if callers_of
+            else None
+        )
+
         stores = Stores(
             secrets=secrets.stored,
             buckets=buckets.buckets,
@@ -135,6 +154,7 @@ class AwsApp(pulumi.ComponentResource):
             database_credentials=database.credentials if database else None,
             database_host=database.instance.address if database else None,
             cache_connection=cache.connection if cache else None,
+            service_urls={c: discovery.url(c, app.services[c].port or 0) for c in discovery.registries} if discovery else {},
         )
 
         def wiring(service: str, job: Job | None = None, release: bool = False) -> Wiring:
@@ -163,6 +183,8 @@ class AwsApp(pulumi.ComponentResource):
                 target_group,
                 routing=edge.routing if edge and target_group else [],
                 opts=child,
+                discovery=discovery.registries.get(svc_name) if discovery else None,
+                callers=discovery.callers.get(svc_name) if discovery else None,
             )
             service_names[svc_name] = service.service.name
             if target_group is not None:

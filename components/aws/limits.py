@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from datetime import UTC, date, datetime
 
+from components.aws.edge import MAX_IDLE_TIMEOUT_SECONDS
 from components.aws.schedule import to_eventbridge
 from stacks.config import ConfigError
 from stacks.model import App
@@ -127,11 +128,23 @@ def _ranges(values: list[int]) -> str:
     return f"{values[0]} to {values[-1]} in steps of {values[1] - values[0]}"
 
 
+def _check_websockets(app: App) -> list[str]:
+    # The load balancer closes a connection idle for longer than its idle timeout, 1-4000 s.
+    # Source: ELB docs, "Application Load Balancers", section "Connection idle timeout".
+    return [
+        f"services.{name}.websocket.timeoutSeconds: {svc.websocket.timeout_seconds} s is above the Application Load Balancer's "
+        f"idle timeout limit; allowed: 1 to {MAX_IDLE_TIMEOUT_SECONDS}"
+        for name, svc in app.services.items()
+        if svc.websocket is not None and svc.websocket.timeout_seconds > MAX_IDLE_TIMEOUT_SECONDS
+    ]
+
+
 def validate(app: App, on: date | None = None) -> None:
     """Refuse what AWS would refuse; `on` is the date the RDS support calendar is read against (default: today)."""
     problems = [_check_size(f"services.{name}", svc.cpu, svc.memory) for name, svc in app.services.items()] + [
         _check_size(f"jobs.{name}", job.cpu, job.memory) for name, job in app.jobs.items()
     ]
+    problems += _check_websockets(app)
     if app.migrate is not None:
         problems.append(_check_size("migrate", app.migrate.cpu, app.migrate.memory))
     problems.append(_check_name(app.name))

@@ -25,7 +25,10 @@ class FargateService(pulumi.ComponentResource):
         target_group: aws.lb.TargetGroup | None,
         routing: list[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
+        discovery: aws.servicediscovery.Service | None = None,
+        callers: aws.ec2.SecurityGroup | None = None,
     ) -> None:
+        """`discovery`: the registry its callers resolve it by; `callers`: the group admitting them."""
         super().__init__("shipyard:aws:FargateService", name, None, opts)
         scaling = svc.instances
         autoscaled = scaling.max > scaling.min
@@ -41,7 +44,14 @@ class FargateService(pulumi.ComponentResource):
             deployment_minimum_healthy_percent=min_healthy,
             deployment_maximum_percent=max_percent,
             deployment_circuit_breaker={"enable": True, "rollback": True},
-            network_configuration={"subnets": subnet_ids, "security_groups": [security_group.id], "assign_public_ip": False},
+            network_configuration={
+                "subnets": subnet_ids,
+                "security_groups": [security_group.id, *([callers.id] if callers else [])],
+                "assign_public_ip": False,
+            },
+            service_registries={"registry_arn": discovery.arn} if discovery else None,
+            # The policy pack fails any internet path to a service tagged private.
+            tags={"visibility": "private"} if svc.kind == "http" and not svc.is_public else None,
             load_balancers=[{"target_group_arn": target_group.arn, "container_name": "app", "container_port": svc.port}]
             if target_group
             else [],

@@ -24,6 +24,8 @@ class Stores:
     database_credentials: StoredSecret | None = None
     database_host: pulumi.Input[str] | None = None
     cache_connection: StoredSecret | None = None
+    # A called service's address, by its model name.
+    service_urls: dict[str, pulumi.Input[str]] = field(default_factory=dict)
 
 
 def _stored(value: SecretValue, stores: Stores) -> StoredSecret:
@@ -38,6 +40,8 @@ def _plain(value: str | CloudValue, stores: Stores) -> pulumi.Input[str]:
     if value.store == "database":
         assert stores.database_host is not None
         return stores.database_host
+    if value.store == "service":
+        return stores.service_urls[value.name]
     return stores.buckets[value.name].bucket
 
 

@@ -10,6 +10,7 @@ import pulumi_gcp as gcp
 from components.gcp.apis import ProjectApis, required_apis
 from components.gcp.buckets import Buckets
 from components.gcp.cache import Cache
+from components.gcp.calls import invoker_grant, run_url
 from components.gcp.database import Database
 from components.gcp.edge import Edge
 from components.gcp.identity import WorkloadIdentity
@@ -61,8 +62,9 @@ class GcpApp(pulumi.ComponentResource):
             else None
         )
         buckets = Buckets(name, name, region, app.buckets, app.protect, opts=after_apis)
-        vpc_access = vpc_egress(network.network.id, network.subnet.id)
 
+        called = sorted({callee for svc in app.services.values() for callee in svc.calls})
+        project_number = gcp.organizations.get_project_output(project_id=project, opts=pulumi.InvokeOptions(parent=self)).number
         stores = Stores(
             secrets=secrets.refs,
             buckets=buckets.buckets,
@@ -72,10 +74,18 @@ class GcpApp(pulumi.ComponentResource):
             database_needs=[database.user, database.database] if database else [],
             cache_secrets={"url": cache.url, "ca": cache.ca_certificate} if cache else {},
             cache_needs=[cache.instance] if cache else [],
+            service_urls={c: run_url(f"{name}-{c}", project_number, region) for c in called},
         )
+        callers: list[tuple[WorkloadIdentity, str]] = []  # each workload's identity, and the service whose calls it makes
 
         def wire(service: str, identity: WorkloadIdentity, job: Job | None = None, release: bool = False) -> Wiring:
+            callers.append((identity, service))
             return run_wiring(needs(app, service, job, release), stores, identity)
+
+        def egress(service: str) -> dict[str, object]:
+            # A caller's requests to `run.app` must come from the VPC, where a private (internal-ingress) service takes
+            # them: route all its egress through the VPC (internet-bound traffic leaves through Cloud NAT).
+            return vpc_egress(network.network.id, network.subnet.id, all_traffic=bool(app.services[service].calls))
 
         http: dict[str, gcp.cloudrunv2.Service] = {}
         workers: dict[str, gcp.cloudrunv2.WorkerPool] = {}
@@ -87,10 +97,10 @@ class GcpApp(pulumi.ComponentResource):
             if svc.kind == "http":
                 behind_load_balancer = app.domain is not None and svc.is_public
                 http[svc_name] = HttpService(
-                    workload, svc, region, spec, vpc_access, identity, behind_load_balancer, wired.needs, opts=after_apis
+                    workload, svc, region, spec, egress(svc_name), identity, behind_load_balancer, wired.needs, opts=after_apis
                 ).service
             else:
-                workers[svc_name] = WorkerPool(workload, svc, region, spec, vpc_access, identity, wired.needs, opts=after_apis).pool
+                workers[svc_name] = WorkerPool(workload, svc, region, spec, egress(svc_name), identity, wired.needs, opts=after_apis).pool
 
         jobs: dict[str, gcp.cloudrunv2.Job] = {}
         if app.jobs:
@@ -108,7 +118,7 @@ class GcpApp(pulumi.ComponentResource):
                 job_wiring = wire(job.service, identity, job)
                 spec = container(registry.images[job.service], job.command, None, job.cpu, job.memory, job_wiring)
                 jobs[job_name] = ScheduledJob(
-                    workload, job, project, region, spec, vpc_access, identity, invoker, job_wiring.needs, opts=after_apis
+                    workload, job, project, region, spec, egress(job.service), identity, invoker, job_wiring.needs, opts=after_apis
                 ).job
 
         migration: dict[str, object] | None = None
@@ -120,9 +130,14 @@ class GcpApp(pulumi.ComponentResource):
             release_wiring = wire(release.service, identity, release=True)
             spec = container(registry.images[release.service], release.command, None, release.cpu, release.memory, release_wiring)
             migrate_job = cloud_run_job(
-                f"{name}-migrate", region, identity, spec, vpc_access, 0, release.timeout_seconds, release_wiring.needs, self
+                f"{name}-migrate", region, identity, spec, egress(release.service), 0, release.timeout_seconds, release_wiring.needs, self
             )
             migration = {"job": migrate_job.name, "region": region, "project": project}
+
+        # Each declared call: the caller's identity may invoke the callee, and no one else is granted.
+        for identity, service in callers:
+            for callee in app.services[service].calls:
+                invoker_grant(callee, http[callee], region, identity)
 
         public = {n: s for n, s in http.items() if app.services[n].is_public}
         routes = app.routes_most_specific_first()

@@ -21,6 +21,7 @@ class WorkloadIdentity(pulumi.ComponentResource):
     ) -> None:
         super().__init__("shipyard:gcp:WorkloadIdentity", name, None, opts)
         self._prefix = name
+        self.workload_name = name
         self.account = gcp.serviceaccount.Account(
             name,
             account_id=service_account_id(app_name, workload),

@@ -85,8 +85,32 @@ def _check_cache(app: App) -> list[str]:
     return []
 
 
+# Cloud Run's request timeout, which bounds a WebSocket's life, is at most 60 minutes.
+# Source: Cloud Run docs, "Set request timeout for services" and "Using WebSockets".
+MAX_REQUEST_TIMEOUT_SECONDS = 3600
+
+
+def _check_websockets(app: App) -> list[str]:
+    problems = []
+    for name, svc in app.services.items():
+        if svc.websocket is None:
+            continue
+        key = f"services.{name}.websocket"
+        if svc.websocket.timeout_seconds > MAX_REQUEST_TIMEOUT_SECONDS:
+            problems.append(
+                f"{key}.timeoutSeconds: {svc.websocket.timeout_seconds} s is above Cloud Run's request timeout limit; "
+                f"allowed: 1 to {MAX_REQUEST_TIMEOUT_SECONDS}"
+            )
+        if svc.websocket.drain_seconds is not None:
+            problems.append(
+                f"{key}.drainSeconds: Cloud Run has no connection draining (an instance shutting down gets 10 s after SIGTERM); "
+                "remove it, and have clients reconnect"
+            )
+    return problems
+
+
 def validate(app: App) -> None:
-    problems: list[str] = _check_names(app) + _check_cache(app)
+    problems: list[str] = _check_names(app) + _check_cache(app) + _check_websockets(app)
     for name, svc in app.services.items():
         problems += _check(f"services.{name}", svc.cpu, svc.memory)
         if svc.user is not None:

@@ -56,7 +56,12 @@ class HttpService(pulumi.ComponentResource):
                 "scaling": {"min_instance_count": svc.scaling.min, "max_instance_count": svc.scaling.max},
                 "vpc_access": vpc_access,
                 "containers": [spec],
+                # Long-lived connections: a request (a WebSocket is one) may last this long, and a client comes back
+                # to the instance that holds its session. Source: Cloud Run docs, "Using WebSockets".
+                **({"timeout": f"{svc.websocket.timeout_seconds}s", "session_affinity": svc.websocket.affinity} if svc.websocket else {}),
             },
+            # The policy pack fails any internet path to a service labelled private.
+            labels={"visibility": "private"} if not svc.is_public else None,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[*identity.grants, *needs]),
         )
         if svc.is_public:

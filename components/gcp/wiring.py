@@ -29,6 +29,8 @@ class Stores:
     database_needs: list[pulumi.Resource] = field(default_factory=list)
     cache_secrets: dict[str, SecretRef] = field(default_factory=dict)  # url, ca
     cache_needs: list[pulumi.Resource] = field(default_factory=list)
+    # A called service's address, by its model name.
+    service_urls: dict[str, pulumi.Input[str]] = field(default_factory=dict)
 
 
 def _ref(value: SecretValue, stores: Stores) -> SecretRef:
@@ -43,6 +45,8 @@ def _plain(value: str | CloudValue, stores: Stores) -> pulumi.Input[str]:
     if value.store == "database":
         assert stores.database_host is not None
         return stores.database_host
+    if value.store == "service":
+        return stores.service_urls[value.name]
     return stores.buckets[value.name].name
 
 

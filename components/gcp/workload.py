@@ -42,6 +42,10 @@ def container(
     return spec
 
 
-def vpc_egress(network: pulumi.Input[str], subnet: pulumi.Input[str]) -> dict[str, Any]:
-    """Direct VPC egress: private ranges (Cloud SQL, Memorystore) go through the VPC, the internet does not."""
-    return {"network_interfaces": [{"network": network, "subnetwork": subnet}], "egress": "PRIVATE_RANGES_ONLY"}
+def vpc_egress(network: pulumi.Input[str], subnet: pulumi.Input[str], all_traffic: bool = False) -> dict[str, Any]:
+    """Direct VPC egress: private ranges (Cloud SQL, Memorystore) go through the VPC; with `all_traffic`, everything
+    does (a caller of an internal-ingress service must reach `run.app` from the VPC), and the internet via Cloud NAT."""
+    return {
+        "network_interfaces": [{"network": network, "subnetwork": subnet}],
+        "egress": "ALL_TRAFFIC" if all_traffic else "PRIVATE_RANGES_ONLY",
+    }

@@ -251,7 +251,8 @@ def test_the_policy_pack_passes_private_services_rendered_as_declared(aws_tv: Re
 
 
 def test_the_policy_pack_fails_any_internet_path_to_a_private_service(aws_tv: Rendering, gcp_tv: Rendering) -> None:
-    from tests.test_policy import StackView, Subject, view_of, violations
+    from policy.rules import StackView, Subject
+    from tests.test_policy import view_of, violations
 
     def exposed(view: StackView, type_: str, name: str, edit: Any) -> StackView:
         subjects = []

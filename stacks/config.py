@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, get_args, get_origin
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 import pulumi
 from pydantic import BaseModel, ValidationError
 
-from stacks.model import App, ModelError
+from stacks.model import SECRET_LOOKING_NAME, App, ModelError, credential_kind, redact
 
 PROJECT = "shipyard"
 SECRET_VALUES_KEY = "secretValues"  # noqa: S105 - a config key name, not a secret
@@ -24,7 +25,8 @@ class ConfigError(pulumi.RunError):
     """Bad stack config. A RunError, so `pulumi up` prints the message without a traceback."""
 
     def __init__(self, problems: Iterable[str]) -> None:
-        self.problems = list(problems)
+        # Never print a credential, whatever check found the problem and whatever it quotes.
+        self.problems = [redact(problem) for problem in problems]
         lines = "\n".join(f"  - {p}" for p in self.problems)
         noun = "problem" if len(self.problems) == 1 else "problems"
         super().__init__(f"invalid stack config ({len(self.problems)} {noun}):\n{lines}")
@@ -59,12 +61,16 @@ def load(raw: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> Stack:
         if key not in allowed:
             problems.append(f"{_path([key])}: unknown key; allowed: {', '.join(sorted(allowed))}")
             continue
-        data[key] = _decode(value)
+        data[key] = _decode(value, key in TEXT_KEYS)
+        too_deep = _too_deep(data[key], [key])
+        if too_deep:
+            problems.append(f"{too_deep}: nested more than {MAX_DEPTH} levels deep; no setting is")
     secret_values = data.pop(SECRET_VALUES_KEY, None)
     if problems:
         raise ConfigError(problems)
     try:
-        app = App.model_validate(data)
+        # By the keys as written only: a field's Python name (`health_path`) is an unknown key in the config.
+        app = App.model_validate(data, by_alias=True, by_name=False)
     except ValidationError as exc:
         raise ConfigError(_describe(exc)) from None
     except ModelError as exc:  # raised by a validator outside pydantic's wrapping
@@ -85,14 +91,43 @@ def from_pulumi() -> Stack:
     return load(raw, secret_keys)
 
 
-def _decode(value: Any) -> Any:
-    # The engine passes structured config as JSON text and scalars as plain text.
+def _decode(value: Any, text: bool = False) -> Any:
+    """The engine passes structured config as JSON text and scalars as the text written (`version: 1.10` as "1.10").
+    A key that takes text keeps it as written; any other is read as JSON where it parses (`true`, `3`, `{...}`)."""
     if isinstance(value, str):
         try:
-            return json.loads(value)
+            decoded = json.loads(value)
         except (ValueError, RecursionError):  # deeply nested text such as "[[[[..." exhausts the parser's stack
             return value
+        # A key that takes text takes a JSON string's content ('"pmis"'), and any other text as written.
+        return decoded if not text or isinstance(decoded, str) else value
     return value
+
+
+MAX_DEPTH = 64
+
+
+def _too_deep(value: Any, path: list[int | str], depth: int = 0) -> str | None:
+    """The key path where `value` nests deeper than MAX_DEPTH (without recursing past it), or None."""
+    stack: list[tuple[Any, list[int | str], int]] = [(value, path, depth)]
+    while stack:
+        item, where, level = stack.pop()
+        if level > MAX_DEPTH:
+            return _path([*where[: MAX_DEPTH // 8], "..."])
+        if isinstance(item, dict):
+            stack += [(v, [*where, str(k)], level + 1) for k, v in item.items()]
+        elif isinstance(item, list):
+            stack += [(v, [*where, i], level + 1) for i, v in enumerate(item)]
+    return None
+
+
+def _text_key(annotation: Any) -> bool:
+    """A top-level key whose value is text (`name`, `version`): the engine's text is the value itself."""
+    args = [a for a in get_args(annotation) if a is not type(None)] if get_origin(annotation) in (Union, UnionType) else [annotation]
+    return len(args) == 1 and (args[0] is str or (get_origin(args[0]) is Literal and all(isinstance(a, str) for a in get_args(args[0]))))
+
+
+TEXT_KEYS = frozenset(f.alias or name for name, f in App.model_fields.items() if _text_key(f.annotation))
 
 
 def _secret_values(app: App, values: Any, is_secret: bool) -> dict[str, pulumi.Output[str]]:
@@ -147,8 +182,24 @@ def _describe(exc: ValidationError) -> list[str]:
             problems.append(f"{_path(loc)}: required key is missing")
         else:
             message = error["msg"].removeprefix("Value error, ")
-            problems.append(f"{_path(loc)}: {message} (got {_short(error.get('input'))})")
+            problems.append(f"{_path(loc)}: {message}{_got(loc, error.get('input'))}")
     return problems
+
+
+# Blocks whose values are secrets: never printed, whatever is wrong with them.
+SECRET_BLOCKS = frozenset({"secrets", SECRET_VALUES_KEY})
+
+
+def _got(loc: Sequence[int | str], value: Any) -> str:
+    """What was given, for a problem's message: a scalar, unless it sits where secrets do or looks like a credential."""
+    secret_place = (bool(loc) and loc[0] in SECRET_BLOCKS) or any(isinstance(p, str) and SECRET_LOOKING_NAME.search(p) for p in loc)
+    if secret_place:
+        return " (the value is not shown: it sits where secrets do)"
+    if isinstance(value, dict | list):
+        return f" (got a {'map' if isinstance(value, dict) else 'list'})"
+    if isinstance(value, str) and credential_kind(value):
+        return " (the value is not shown: it looks like a credential)"
+    return f" (got {_short(value)})"
 
 
 def _path(parts: Sequence[int | str]) -> str:
@@ -167,6 +218,8 @@ def _path(parts: Sequence[int | str]) -> str:
 def _key(name: str) -> str:
     """A key as a path segment, quoted as Pulumi paths quote keys (`["a b"]`) when it is empty or holds spaces
     or control characters, so that every problem stays one line that starts with its path."""
+    if credential_kind(name):
+        return '["[a key that looks like a credential]"]'
     if name and name.isprintable() and not any(c.isspace() for c in name):
         return name
     return f"[{json.dumps(name)}]"

@@ -10,10 +10,12 @@ checked by each renderer's own `validate` step.
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
-import zoneinfo
+import types
 from functools import cache
-from typing import Annotated, Any, Literal
+from importlib import resources
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
@@ -61,6 +63,23 @@ def _not_reserved_env(name: str) -> None:
 
 
 MAX_SERVICE_NAME = 20
+INT32_MAX = 2**31 - 1
+MAX_CERTIFICATE_NAME = 64
+DNS_ZONE = re.compile(r"^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?\Z")
+MANAGED_ZONE_NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?\Z")
+# PostgreSQL's reserved key words (PostgreSQL docs, Appendix C "SQL Key Words", the "reserved" entries of the
+# PostgreSQL column); RDS refuses them as DBName ("Can't be a word reserved by the specified database engine").
+POSTGRES_RESERVED = frozenset({
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "binary", "both", "case", "cast",
+    "check", "collate", "collation", "column", "concurrently", "constraint", "create", "cross", "current_catalog", "current_date",
+    "current_role", "current_schema", "current_time", "current_timestamp", "current_user", "default", "deferrable", "desc",
+    "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign", "freeze", "from", "full", "grant", "group",
+    "having", "ilike", "in", "initially", "inner", "intersect", "into", "is", "isnull", "join", "lateral", "leading", "left", "like",
+    "limit", "localtime", "localtimestamp", "natural", "not", "notnull", "null", "offset", "on", "only", "or", "order", "outer",
+    "overlaps", "placing", "primary", "references", "returning", "right", "select", "session_user", "similar", "some", "symmetric",
+    "system_user", "table", "tablesample", "then", "to", "trailing", "true", "union", "unique", "user", "using", "variadic",
+    "verbose", "when", "where", "window", "with"
+})  # fmt: skip
 MAX_SECRET_NAME = 64
 MAX_APP_NAME = 16
 
@@ -74,10 +93,166 @@ class ModelError(ValueError):
         self.message = message
 
 
+# ---- values that are credentials whatever their name: formats their issuers document
+
+CREDENTIAL_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # IAM user guide, "Unique identifiers": access key ids start AKIA (long-term) or ASIA (temporary).
+    ("an AWS access key id", re.compile(r"(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")),
+    # RFC 3986 userinfo `user:password@` in a URL ("postgres://app:hunter2@db/app", "redis://:pw@cache"); a `$`
+    # placeholder the application expands itself is not a password.
+    ("a URL with a password", re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:]*:(?!\$)[^\s/@]+@")),
+    # RFC 7468 (PEM): "-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----", ...
+    ("a private key", re.compile(r"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----")),
+    # GitHub docs, "About authentication to GitHub" (token prefixes); Slack, Stripe and Google API key formats.
+    ("a GitHub token", re.compile(r"(?<![A-Za-z0-9])(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})")),
+    ("a Slack token", re.compile(r"(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}")),
+    ("a Stripe secret key", re.compile(r"(?<![A-Za-z0-9])[rs]k_live_[A-Za-z0-9]{16,}")),
+    ("a Google API key", re.compile(r"(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}")),
+)
+REDACTED = "[redacted]"
+
+
+def credential_kind(text: str) -> str | None:
+    """What credential `text` holds ("a URL with a password"), or None."""
+    return next((kind for kind, pattern in CREDENTIAL_FORMATS if pattern.search(text)), None)
+
+
+def redact(text: str) -> str:
+    """`text` with every credential-looking part replaced: errors and warnings never print one."""
+    for _, pattern in CREDENTIAL_FORMATS:
+        text = pattern.sub(REDACTED, text)
+    return text
+
+
+def _no_credential(value: str, where: str) -> None:
+    kind = credential_kind(value)
+    if kind is not None:
+        raise ModelError(
+            where,
+            f"holds what looks like a credential ({kind}), which would sit in plain text in the cloud's console and state; "
+            "declare a secret under `secrets`, set its value with `pulumi config set --secret --path 'secretValues.NAME' VALUE`, "
+            "and list it in the service's `secrets` (the value is not shown here)",
+        )
+
+
+# ---- numbers and true/false written where the model wants text
+
+
+def _number_as_text(value: Any) -> Any:
+    """A number or true/false where the model wants text, as the engine hands it over: its JSON text (`4` -> "4",
+    `true` -> "true", `1.5` -> "1.5"; the engine writes 1.0 as 1). YAML reads `WORKERS: 4` and `user: 1000` as numbers."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e21 else repr(value)
+    return value
+
+
+def _is_text(annotation: Any) -> bool:
+    annotation = _without_none(annotation)
+    if annotation is str:
+        return True
+    return get_origin(annotation) is Literal and all(isinstance(arg, str) for arg in get_args(annotation))
+
+
+def _without_none(annotation: Any) -> Any:
+    if get_origin(annotation) in (Union, types.UnionType):
+        rest = [arg for arg in get_args(annotation) if arg is not type(None)]
+        return rest[0] if len(rest) == 1 else annotation
+    return annotation
+
+
+@cache
+def _text_shapes(model: type[BaseModel]) -> dict[str, str]:
+    """Keys (as written and by field name) of `model` that hold text: "one" value, a "list" of them, or a "map" to them."""
+    shapes: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        annotation = _without_none(info.annotation)
+        origin, args = get_origin(annotation), get_args(annotation)
+        shape = None
+        if _is_text(annotation):
+            shape = "one"
+        elif origin is list and args and _is_text(args[0]):
+            shape = "list"
+        elif origin is dict and len(args) == 2 and _is_text(args[1]):
+            shape = "map"
+        if shape is not None:
+            shapes[name] = shapes[info.alias or name] = shape
+    return shapes
+
+
+# ---- image references
+
+
+# The grammar of github.com/distribution/reference (reference.go), parsed by docker-image-py, which mirrors it:
+# name[:tag][@digest], the name lowercase path components with an optional registry host, at most 255 characters.
+IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\Z")
+IMAGE_REFERENCE_ALLOWED = (
+    "allowed: a reference such as 'ghcr.io/org/app:1.2.3' or 'org/app@sha256:<64 hex digits>': an optional registry host, "
+    "lowercase path components of letters, digits and single '.', '_', '__' or '-' between them, an optional tag of 1-128 "
+    "letters, digits, '_', '.' and '-' not starting with '.' or '-', and an optional digest"
+)
+
+
+def image_problem(reference: str) -> str | None:
+    """What is wrong with an image reference, in words, or None when the registries' grammar takes it."""
+    from docker_image import reference as grammar  # type: ignore[import-untyped]
+
+    if not reference:
+        return f"is empty; {IMAGE_REFERENCE_ALLOWED}"
+    if any(c.isspace() or not c.isprintable() for c in reference):
+        return f"{reference!r} holds a space, a line break or a control character; {IMAGE_REFERENCE_ALLOWED}"
+    rest, _, digest = reference.partition("@")
+    last = rest.rsplit("/", 1)[-1]
+    if ":" in last:
+        tag = last.split(":", 1)[1]
+        if not tag:
+            return f"{reference!r} has an empty tag after ':'; {IMAGE_REFERENCE_ALLOWED}"
+        if len(tag) > 128:
+            return f"{reference!r} has a tag of {len(tag)} characters; tags are at most 128"
+        if not IMAGE_TAG.match(tag):
+            return f"{reference!r} has the tag {tag!r}; tags are letters, digits, '_', '.' and '-', not starting with '.' or '-'"
+    if "@" in reference and not re.match(r"^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})\Z", digest):
+        return f"{reference!r} has a malformed digest; allowed: sha256:<64>, sha384:<96> or sha512:<128> lowercase hex digits"
+    try:
+        grammar.Reference.parse(reference)
+    except grammar.NameContainsUppercase:
+        return f"{reference!r} has upper case in its repository path; repository paths are lowercase"
+    except grammar.NameTooLong:
+        return f"{reference!r} has a repository name over 255 characters"
+    except Exception:  # the parser's own errors say "invalid reference format" and no more
+        return f"{reference!r} is not an image reference; {IMAGE_REFERENCE_ALLOWED}"
+    return None
+
+
 class Strict(BaseModel):
-    """Keys are camelCase like the rest of Pulumi config; unknown keys are errors."""
+    """Keys are camelCase like the rest of Pulumi config; unknown keys are errors.
+
+    The stack config is validated by its camelCase keys only (`stacks.config.load` passes `by_name=False`, so
+    `health_path` is an unknown key there); the program's own code may still build models by field name."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=to_camel, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers_as_text(cls, data: Any) -> Any:
+        """A number or true/false where a key takes text is read as its text, as the engine hands it over."""
+        if not isinstance(data, dict):
+            return data
+        shapes = _text_shapes(cls)
+        fixed: dict[Any, Any] = {}
+        for key, value in data.items():
+            shape = shapes.get(key) if isinstance(key, str) else None
+            if shape == "one":
+                value = _number_as_text(value)
+            elif shape == "list" and isinstance(value, list):
+                value = [_number_as_text(item) for item in value]
+            elif shape == "map" and isinstance(value, dict):
+                value = {k: _number_as_text(v) for k, v in value.items()}
+            fixed[key] = value
+        return fixed
 
 
 def _dns_name(value: str, max_len: int) -> str:
@@ -89,15 +264,31 @@ def _dns_name(value: str, max_len: int) -> str:
     return value
 
 
+# Characters of a path both load balancers match as written: RFC 3986 path characters that the ALB's path patterns
+# take ("A-Z, a-z, 0-9, _ - . $ / ~ \" ' @ : + &", ELB docs, "Path conditions"; `&` must be written `&amp;` there, so not
+# here). Not `*` and `?` (ALB wildcards), not `?` and `#` (the query and fragment: the GCP URL map matches the path
+# before them and refuses both in a path rule), not `%` (an escape the clients send as the character it stands for).
+URL_PATH = re.compile(r"^(/[A-Za-z0-9._~$@:+-]*)+\Z")
+URL_PATH_ALLOWED = (
+    "allowed: an absolute path such as '/api', of ASCII letters, digits and - . _ ~ $ @ : + between single '/', "
+    "without '?', '#', '*', '%'-escapes, spaces, empty or '.'/'..' segments"
+)
+
+
 def _url_path(value: str) -> str:
-    # Any whitespace or control character, not just ' ': a newline or NUL would reach the load balancer rule.
-    if not value.startswith("/") or "*" in value or any(c.isspace() or not c.isprintable() for c in value):
-        raise ValueError(f"{value!r} must be an absolute URL path such as '/api' (no spaces, control characters or wildcards)")
+    segments = value.split("/")[1:]
+    if not URL_PATH.match(value) or any(s in (".", "..") for s in segments) or "" in segments[:-1]:
+        raise ValueError(f"{value!r} is not a path the load balancers match as written; {URL_PATH_ALLOWED}")
     return value
 
 
 Cpu = Annotated[float, Field(gt=0, le=16)]
 MemoryMiB = Annotated[int, Field(ge=128, le=131072)]
+
+
+def _clean_command(values: list[str] | None) -> None:
+    for index, value in enumerate(values or []):
+        _no_credential(value, f"[{index}]")
 
 
 class Build(Strict):
@@ -106,11 +297,35 @@ class Build(Strict):
     context: str = Field(description="Directory sent to Docker, relative to the project")
     dockerfile: str = Field(default="Dockerfile", description="Dockerfile path, relative to `context`")
     target: str | None = Field(default=None, description="Build stage to stop at; default: the last stage")
-    args: dict[str, str] = Field(default={}, description="Build arguments (`--build-arg`)")
+    args: dict[str, str] = Field(
+        default={},
+        description="Build arguments (`--build-arg`); they stay in the image's history, so secret-looking names and "
+        "credential values are refused",
+    )
+
+    @field_validator("args")
+    @classmethod
+    def _no_secrets_in_args(cls, args: dict[str, str]) -> dict[str, str]:
+        for name, value in args.items():
+            if SECRET_LOOKING_NAME.search(name):
+                raise ModelError(
+                    name,
+                    "looks like a secret, and a build argument stays in the image's history for anyone who can pull it; "
+                    "give the running container the secret instead (`secrets`)",
+                )
+            _no_credential(value, name)
+        return args
 
 
 class Scaling(Strict):
-    min: int = Field(default=1, ge=0, le=1000, description="Fewest instances; GCP worker pools run exactly this many")
+    min: int = Field(
+        default=1,
+        ge=0,
+        le=1000,
+        description="Fewest instances; GCP worker pools run exactly this many. 0 for an http service: GCP scales it to zero "
+        "and back; AWS starts it with no task and CPU scaling never adds one (it is off). Workers take 1 or more: with 0 "
+        "neither cloud ever runs one",
+    )
     max: int = Field(default=1, ge=1, le=1000, description="Most instances; the cloud scales between `min` and `max`")
     cpu_target: int = Field(
         default=70, ge=10, le=95, description="Target average CPU %, scale out above it (AWS; Cloud Run scales on its own signals)"
@@ -157,15 +372,17 @@ class Service(Strict):
     kind: Literal["http", "worker"] = Field(description="`http` receives traffic on a route; `worker` receives none")
     image: str | None = Field(
         default=None,
-        description="Registry reference (exactly one of `image` and `build`), pinned by tag or digest in production. "
-        "AWS: an image in a private ECR repository gets a pull grant on it. GCP: Artifact Registry, or public images "
-        "on Docker Hub or ghcr.io; other registries are refused",
+        description="Registry reference (exactly one of `image` and `build`) in the registries' grammar (lowercase path, "
+        "tag of 1-128 characters, `sha256:` digest of 64 hex digits; at most 255 characters on AWS), pinned by tag or "
+        "digest in production. AWS: an image in a private ECR repository gets a pull grant on it. GCP: Artifact Registry, "
+        "or public images on Docker Hub or ghcr.io; other registries are refused",
     )
     build: Build | None = Field(
         default=None, description="Build with pulumi-docker, push to ECR / Artifact Registry as `:<version>`, deploy by digest"
     )
     command: list[str] | None = Field(
-        default=None, description="Replaces the image's CMD, followed by `args` (the image's ENTRYPOINT still runs)"
+        default=None,
+        description="Replaces the image's CMD, followed by `args` (the image's ENTRYPOINT still runs); no credential values",
     )
     args: list[str] | None = Field(default=None, description="Appended to `command`; together they replace the image's CMD")
     cpu: Cpu = Field(
@@ -177,21 +394,23 @@ class Service(Strict):
     scaling: Scaling = Field(default=Scaling(), description="Instance range; a singleton worker always runs one")
     env: dict[str, str] = Field(
         default={},
-        description="Plain settings; names the stack sets and secret-looking names (`*PASSWORD*`, `*TOKEN*`, `*SECRET*`, "
-        "`*API_KEY*`…) are refused",
+        description="Plain settings; names the stack sets, names the cloud sets (Cloud Run's `K_SERVICE`, `CLOUD_RUN_*`; "
+        "ECS's credential and metadata variables), secret-looking names (`*PASSWORD*`, `*TOKEN*`, `*SECRET*`, `*API_KEY*`…) "
+        "and credential values (an AWS access key id, a URL with a password) are refused. A number or `true` is taken as "
+        "its text. At most 1000 variables, and the cloud's size limits",
         json_schema_extra={"docs_key": "NAME"},
     )
-    secrets: list[str] = Field(default=[], description="Declared secrets the service receives as environment variables")
+    secrets: list[str] = Field(default=[], description="Declared secrets the service receives as environment variables, each once")
     database: bool = Field(
         default=False, description="Receive `DATABASE_URL` and `DATABASE_*` (URL and password as secrets) and network access"
     )
     cache: bool = Field(default=False, description="Receive `REDIS_URL` (a secret; `REDIS_CA_CERT` too when managed) and network access")
-    buckets: list[str] = Field(default=[], description="Buckets to receive as `BUCKET_<NAME>`, with read/write access")
+    buckets: list[str] = Field(default=[], description="Buckets to receive as `BUCKET_<NAME>`, with read/write access; each once")
     user: str | None = Field(
         default=None,
         pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$",
-        description="AWS: run as this non-root user (root refused). GCP refuses it: Cloud Run runs the image's USER, "
-        "so set it in the Dockerfile",
+        description="AWS: run as this non-root user (root refused, by name or as uid 0 in any spelling: `0`, `00`, "
+        "`0:1000`). GCP refuses it: Cloud Run runs the image's USER, so set it in the Dockerfile",
         json_schema_extra={"docs_default": "the image's USER", "docs_type": "`uid`, `uid:gid` or a name the image defines"},
     )
     # http only
@@ -206,7 +425,8 @@ class Service(Strict):
         default=None,
         min_length=1,
         description="Public http only: path prefixes on the load balancer (`/api` serves `/api` and `/api/*`); the most "
-        "specific wins, and two services may not share one",
+        "specific wins, and two services may not share one. ASCII letters, digits and `-._~$@:+` between single `/`; no "
+        "`?`, `#`, `*` or `%`-escapes; at most 126 characters on AWS",
         json_schema_extra={"docs_default": "`[/]`", "docs_type": "list of paths"},
     )
     calls: list[str] = Field(
@@ -218,7 +438,9 @@ class Service(Strict):
         default=None, description="http only: the service holds long-lived connections (WebSockets); see `websocket` below"
     )
     health_path: str | None = Field(
-        default=None, description="http only: health check path", json_schema_extra={"docs_default": "`/health`", "docs_type": "path"}
+        default=None,
+        description="http only: health check path, of the same characters as a route (no query); at most 1024 characters on AWS",
+        json_schema_extra={"docs_default": "`/health`", "docs_type": "path"},
     )
     public: bool | None = Field(
         default=None,
@@ -235,6 +457,34 @@ class Service(Strict):
     )
     # worker only
     singleton: bool = Field(default=False, description="Worker only: exactly one instance, never two during a rollout (Celery beat)")
+    # shutting down, connecting
+    stop_timeout_seconds: int | None = Field(
+        default=None,
+        ge=1,
+        le=120,
+        description="Time between SIGTERM and SIGKILL, for a warm shutdown (Celery finishing its tasks). AWS: up to 120 "
+        "(Fargate's limit). GCP: Cloud Run gives 10 and cannot change it, so a larger value is refused",
+        json_schema_extra={"docs_default": "`120` for workers and `30` for http services on AWS; `10` on GCP"},
+    )
+    database_connections: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Database connections one instance holds at most (its pool size, across its processes). Every "
+        "workload's instances times this must fit under the database's `max_connections`, which the stack sets",
+    )
+    health_command: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="Worker only: a command that exits 0 while the worker is healthy (e.g. `[celery, -A, app, inspect, "
+        "ping]`). AWS: the container health check, and a failing task is replaced. GCP: refused, worker pools have no "
+        "health checks",
+    )
+    read_only_root_filesystem: bool = Field(
+        default=False,
+        description="Mount the container's root filesystem read-only (write to `/tmp` only). AWS: the task's "
+        "`readonlyRootFilesystem`. GCP: refused, Cloud Run has no such setting",
+    )
 
     @field_validator("health_path")
     @classmethod
@@ -255,19 +505,35 @@ class Service(Strict):
                 raise ModelError(f"[{index}]", f"{value!r} is listed twice")
         return values
 
-    @field_validator("calls")
+    @field_validator("calls", "buckets", "secrets")
     @classmethod
     def _distinct_calls(cls, values: list[str]) -> list[str]:
         for index, value in enumerate(values):
             if values.count(value) > 1:
-                raise ModelError(f"[{index}]", f"{value!r} is listed twice")
+                raise ModelError(f"[{index}]", f"{value!r} is listed twice; list each once")
         return values
+
+    @field_validator("command", "args")
+    @classmethod
+    def _no_credentials_in_command(cls, values: list[str] | None) -> list[str] | None:
+        _clean_command(values)
+        return values
+
+    @field_validator("image")
+    @classmethod
+    def _image_reference(cls, value: str | None) -> str | None:
+        problem = None if value is None else image_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
     @field_validator("user")
     @classmethod
     def _not_root(cls, value: str | None) -> str | None:
-        if value is not None and value.split(":")[0] in ("0", "root"):
-            raise ValueError("containers do not run as root; give a non-root user such as '1000' or '1000:1000'")
+        # Root by number too: '00' and '0000:1000' are uid 0.
+        uid = None if value is None else value.split(":")[0]
+        if uid is not None and (uid == "root" or (uid.isdigit() and int(uid) == 0)):
+            raise ValueError("containers do not run as root (uid 0, by name or number); give a non-root user such as '1000' or '1000:1000'")
         return value
 
     @field_validator("env")
@@ -283,6 +549,7 @@ class Service(Strict):
                     "looks like a secret but is given as a plain value; declare it under `secrets` and "
                     "list it in this service's `secrets` instead",
                 )
+            _no_credential(env[name], name)
         return env
 
     @model_validator(mode="after")
@@ -296,11 +563,19 @@ class Service(Strict):
             for key in ("port", "routes", "health_path", "public", "concurrency", "websocket"):
                 if getattr(self, key) is not None:
                     raise ModelError(to_camel(key), "only http services take this key; a worker receives no traffic")
+            if not self.singleton and self.scaling.min == 0:
+                raise ModelError(
+                    "scaling.min",
+                    "a worker with min 0 never runs: on AWS its ECS service starts with no task and CPU-based scaling cannot "
+                    "add one (no task, no CPU figure), and a GCP worker pool runs exactly `min` instances; allowed: 1 to max",
+                )
             pinned = (self.scaling.min, self.scaling.max) == (1, 1)
             if self.singleton and "scaling" in self.model_fields_set and not pinned:
                 raise ModelError("scaling", "a singleton worker runs exactly one instance; use min: 1, max: 1 or drop `scaling`")
         if self.kind == "http" and self.public is False and self.routes is not None:
             raise ModelError("routes", "a private service (public: false) is not on the load balancer, so it takes no routes")
+        if self.health_command is not None and self.kind != "worker":
+            raise ModelError("healthCommand", "only workers take a health command; an http service is checked on its healthPath")
         if self.singleton and self.kind != "worker":
             raise ModelError("singleton", "only workers can be singletons")
         return self
@@ -331,7 +606,12 @@ class Job(Strict):
         description="5-field cron: minute hour day-of-month month day-of-week, e.g. `0 0 * * *`",
         json_schema_extra={"docs_type": "5-field cron"},
     )
-    time_zone: str = Field(default="UTC", description="Time zone the schedule is read in", json_schema_extra={"docs_type": "IANA name"})
+    time_zone: str = Field(
+        default="UTC",
+        description="Time zone the schedule is read in: a name of the IANA time zone database (`Europe/Berlin`), not a "
+        "system name such as `localtime`",
+        json_schema_extra={"docs_type": "IANA name"},
+    )
     service: str = Field(
         description="The job runs this service's image, with its secrets and database/cache/bucket wiring",
         json_schema_extra={"docs_type": "service name"},
@@ -341,10 +621,15 @@ class Job(Strict):
         default=600,
         ge=10,
         le=86400,
-        description="Told to the job as `JOB_TIMEOUT_SECONDS`; GCP stops a run after it (ECS has no task timeout)",
+        description="A run still going after this long is stopped and fails (GCP: the Cloud Run task timeout; AWS: the Step "
+        "Functions state timeout); also told to the job as `JOB_TIMEOUT_SECONDS`",
     )
     retries: int = Field(
-        default=3, ge=0, le=10, description="GCP: retries of a failed run; AWS: EventBridge Scheduler's retries of a failed start"
+        default=3,
+        ge=0,
+        le=10,
+        description="Retries of a failed or timed-out run (GCP: the task's retries; AWS: the Step Functions state's, a "
+        "minute apart and doubling)",
     )
     cpu: Cpu = Field(default=0.25, description="vCPU, as for services", json_schema_extra={"docs_default": "`0.25` on AWS, `1` on GCP"})
     memory: MemoryMiB = Field(default=512, description="MiB, as for services")
@@ -354,6 +639,12 @@ class Job(Strict):
     def _cron(cls, value: str) -> str:
         cron.parse(value)
         return value
+
+    @field_validator("command")
+    @classmethod
+    def _no_credentials_in_command(cls, values: list[str]) -> list[str]:
+        _clean_command(values)
+        return values
 
     @field_validator("time_zone")
     @classmethod
@@ -365,7 +656,9 @@ class Job(Strict):
 
 @cache
 def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones()) | {"UTC"}
+    """The IANA time zone database's names, from the tzdata package's list (its `zones` file): EventBridge Scheduler and
+    Cloud Scheduler take these. Not the system's own files, which add `localtime` and `posixrules`; not `Factory`."""
+    return frozenset(resources.files("tzdata").joinpath("zones").read_text().split()) - {"Factory"}
 
 
 class Migration(Strict):
@@ -378,6 +671,12 @@ class Migration(Strict):
     timeout_seconds: int = Field(default=900, ge=10, le=86400, description="The run is stopped, and fails, after this long")
     cpu: Cpu = Field(default=0.5, description="vCPU, as for services", json_schema_extra={"docs_default": "`0.5` on AWS, `1` on GCP"})
     memory: MemoryMiB = Field(default=1024, description="MiB, as for services")
+
+    @field_validator("command")
+    @classmethod
+    def _no_credentials_in_command(cls, values: list[str]) -> list[str]:
+        _clean_command(values)
+        return values
 
 
 def is_mutable_reference(image: str) -> bool:
@@ -401,7 +700,12 @@ class Database(Strict):
         description="Each cloud maps it to an instance class or tier (AWS `medium`: db.m7g.large); "
         "`aws.databaseInstanceClass` / `gcp.databaseTier` override it",
     )
-    name: str = Field(default="app", pattern=r"^[a-z][a-z0-9_]{0,30}$", description="The database created in the instance")
+    name: str = Field(
+        default="app",
+        pattern=r"^[a-z][a-z0-9_]{0,30}$",
+        description="The database created in the instance: 1-31 of `a-z0-9_`, starting with a letter; not a PostgreSQL "
+        "reserved word (RDS refuses them) nor `template0`/`template1`, and on GCP not `postgres`, which Cloud SQL already has",
+    )
     storage_gb: int = Field(default=20, ge=20, le=16384, description="Disk size in GB at creation")
     max_storage_gb: int = Field(
         default=200,
@@ -414,6 +718,16 @@ class Database(Strict):
     backup_retention_days: int = Field(default=7, ge=1, le=35, description="Days of automated backups; at least 7 in production")
     read_replica: bool = Field(default=False, description="Add a read replica")
     deletion_protection: bool = Field(default=True, description="The cloud's own deletion protection on the instance")
+
+    @field_validator("name")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in POSTGRES_RESERVED or value in ("template0", "template1"):
+            raise ValueError(
+                f"{value!r} is a PostgreSQL reserved word or template database, which RDS refuses as the database name "
+                "(CreateDBInstance, DBName); choose another, e.g. 'app'"
+            )
+        return value
 
     @model_validator(mode="after")
     def _storage(self) -> Database:
@@ -435,7 +749,7 @@ class Cache(Strict):
     high_availability: bool = Field(default=True, description="A replica in a second zone, with automatic failover")
     external_url_secret: str | None = Field(
         default=None,
-        description="Name of a declared secret holding the URL of an external Redis (e.g. Upstash)",
+        description="Name of a declared, supplied (not generated) secret holding the URL of an external Redis (e.g. Upstash)",
         json_schema_extra={"docs_default": "none: a managed Redis", "docs_type": "secret name"},
     )
 
@@ -446,9 +760,18 @@ class Cache(Strict):
 
 class Bucket(Strict):
     versioning: bool = Field(default=True, description="Keep earlier versions of overwritten and deleted objects")
-    expire_after_days: int | None = Field(default=None, ge=1, description="Delete objects this many days after they are written")
+    expire_after_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=INT32_MAX,
+        description="Delete objects this many days after they are written (1 to 2147483647: the S3 and GCS lifecycle APIs "
+        "take a 32-bit integer)",
+    )
     noncurrent_expire_after_days: int | None = Field(
-        default=30, ge=1, description="With versioning, delete earlier versions this many days after they are replaced"
+        default=30,
+        ge=1,
+        le=INT32_MAX,
+        description="With versioning, delete earlier versions this many days after they are replaced (1 to 2147483647)",
     )
     public: bool = Field(default=False, description="Anyone may read its objects (public-read); the policy pack accepts only that")
 
@@ -464,35 +787,136 @@ class Domain(Strict):
     name: str = Field(
         max_length=253,
         pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
-        description="Host name the public services answer on, with a managed certificate",
+        description="Host name the public services answer on, with a managed certificate; at most 64 characters, the "
+        "certificate's common name (ACM and Google-managed certificates alike)",
         json_schema_extra={"docs_type": "host name"},
     )
     zone: str | None = Field(
         default=None,
-        description="Route 53 hosted zone / Cloud DNS managed zone that holds the record (its DNS name; on GCP also its name)",
+        description="Route 53 hosted zone / Cloud DNS managed zone that holds the record: its DNS name, which `name` must be "
+        "in (`example.com` for `app.example.com`); on GCP also its managed zone name (`example-com`)",
         json_schema_extra={"docs_default": "none: create the DNS records yourself (the render warns)"},
     )
+
+    @field_validator("name")
+    @classmethod
+    def _certificate_name(cls, value: str) -> str:
+        # X.509 caps a common name at 64 characters (RFC 5280, ub-common-name); ACM's RequestCertificate: "The first
+        # domain name you enter cannot exceed 64 octets, including periods". Google-managed certificates use it too.
+        if len(value) > MAX_CERTIFICATE_NAME:
+            raise ValueError(
+                f"{value!r} has {len(value)} characters; a certificate's name takes at most {MAX_CERTIFICATE_NAME} (use a "
+                "shorter host name)"
+            )
+        return value
+
+    @field_validator("zone")
+    @classmethod
+    def _zone_name(cls, value: str | None) -> str | None:
+        if value is not None and not (DNS_ZONE.match(value) or MANAGED_ZONE_NAME.match(value)):
+            raise ValueError(
+                f"{value!r} is not a zone; allowed: its DNS name such as 'example.com' (a trailing '.' may follow), or on GCP "
+                "a managed zone name: 1-63 of a-z, 0-9 and '-', starting with a letter"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _name_in_zone(self) -> Domain:
+        if self.zone is not None and "." in self.zone:
+            zone = self.zone.rstrip(".").lower()
+            if self.name != zone and not self.name.endswith(f".{zone}"):
+                raise ModelError("name", f"{self.name!r} is not in the zone {zone!r}; the zone holds only names ending in '.{zone}'")
+        return self
+
+
+# A Slack workspace id and a channel id, as AWS Chatbot takes them.
+SLACK_CHANNEL = re.compile(r"^[A-Z0-9]{1,255}/[A-Za-z0-9]{1,255}\Z")
 
 
 class Alerts(Strict):
     email: str | None = Field(
         default=None,
-        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-        description="Where alarms are sent; without it they only show in the console",
+        description="Where alarms are sent, a plain address (`ops@example.com`, no display name); without it they only show in the console",
         json_schema_extra={"docs_type": "e-mail"},
     )
-    latency_p95_ms: int = Field(default=500, ge=10, description="Alarm when a public service's p95 latency exceeds this (ms)")
-    error_rate_percent: float = Field(default=5, gt=0, le=100, description="Alarm when more than this % of requests are answered 5xx")
-    cpu_percent: int = Field(
-        default=80, ge=10, le=100, description="AWS: alarm when a service's, the database's or the cache's CPU exceeds this %"
+    latency_p95_ms: int = Field(
+        default=500,
+        ge=10,
+        le=3_600_000,
+        description="Alarm when an http service's p95 latency exceeds this (ms; at most 3600000, an hour, the longest either "
+        "cloud lets a request run)",
     )
+    error_rate_percent: float = Field(
+        default=5,
+        gt=0,
+        le=100,
+        description="Alarm when more than this % of requests are answered 5xx (AWS: by the service or by the load balancer itself)",
+    )
+    cpu_percent: int = Field(
+        default=80, ge=10, le=100, description="Alarm when a service's, a worker's, the database's or the cache's CPU exceeds this %"
+    )
+    memory_percent: int = Field(
+        default=80, ge=10, le=100, description="Alarm when a service's, a worker's, the database's or the cache's memory exceeds this %"
+    )
+    connections_percent: int = Field(
+        default=80,
+        ge=10,
+        le=100,
+        description="Alarm when the database holds more than this % of its `max_connections` (of 500 where the stack does "
+        "not know the instance class's or tier's)",
+    )
+    webhook_secret: str | None = Field(
+        default=None,
+        description="GCP: name of a declared, supplied secret holding a webhook URL that alerts are also posted to (a "
+        "`webhook_tokenauth` channel; Cloud Monitoring's JSON, not a Slack message). AWS refuses it: use `slackChannel`",
+        json_schema_extra={"docs_type": "secret name"},
+    )
+    slack_channel: str | None = Field(
+        default=None,
+        description="AWS: `<workspace id>/<channel id>` (e.g. `T07EA123LEP/C07EZ1ABC23`) of a Slack channel alarms are "
+        "also posted to, by AWS Chatbot; authorise the workspace in the Chatbot console first. GCP refuses it: use `webhookSecret`",
+        json_schema_extra={"docs_type": "string"},
+    )
+
+    @field_validator("email")
+    @classmethod
+    def _plain_address(cls, value: str | None) -> str | None:
+        from email_validator import EmailNotValidError, validate_email
+
+        if value is not None:
+            try:
+                validate_email(value, check_deliverability=False)  # syntax only: no network
+            except EmailNotValidError as exc:
+                raise ValueError(f"{value!r} is not a plain e-mail address such as 'ops@example.com': {exc}") from None
+        return value
+
+    @field_validator("slack_channel")
+    @classmethod
+    def _slack_ids(cls, value: str | None) -> str | None:
+        # Chatbot's SlackTeamId and SlackChannelId: letters and digits (AWS::Chatbot::SlackChannelConfiguration).
+        if value is not None and not SLACK_CHANNEL.match(value):
+            raise ValueError(
+                f"{value!r} is not `<workspace id>/<channel id>`, e.g. 'T07EA123LEP/C07EZ1ABC23' (the workspace id from the "
+                "Chatbot console, the channel id from the channel's link in Slack)"
+            )
+        return value
 
 
 # `is_private` alone also admits IPv6, loopback, link-local and reserved ranges, which no VPC or subnet can use.
 PRIVATE_RANGES = tuple(ipaddress.IPv4Network(block) for block in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
+@cache
+def aws_regions() -> frozenset[str]:
+    """The regions of the pinned provider SDK's `Region` enum (pulumi_aws/_enums.py)."""
+    from pulumi_aws._enums import Region  # type: ignore[import-untyped,unused-ignore]
+
+    return frozenset(region.value for region in Region)
+
+
 def _cidr(value: str) -> str:
+    if "/" not in value:
+        raise ValueError(f"{value!r} has no prefix length; write the block as '10.0.0.0/16'")
     try:
         net = ipaddress.IPv4Network(value)
     except ValueError:
@@ -503,8 +927,8 @@ def _cidr(value: str) -> str:
 
 
 class AwsSettings(Strict):
-    region: str = Field(default="us-east-1", pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$", description="AWS region")
-    vpc_cidr: str = Field(default="10.0.0.0/16", description="The VPC's range: a private /16 to /24")
+    region: str = Field(default="us-east-1", description="AWS region: one the provider SDK lists (pulumi_aws's `Region`)")
+    vpc_cidr: str = Field(default="10.0.0.0/16", description="The VPC's range: a private /16 to /24, with its prefix length")
     availability_zones: int = Field(default=2, ge=2, le=3, description="Zones the subnets, NAT gateways and tasks spread over")
     single_nat: bool = Field(default=False, description="One NAT gateway for all zones instead of one per zone")
     architecture: Literal["x86_64", "arm64"] = Field(default="x86_64", description="CPU architecture of the tasks and of built images")
@@ -514,27 +938,50 @@ class AwsSettings(Strict):
     database_instance_class: str | None = Field(
         default=None,
         pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$",
-        description="RDS instance class instead of the one `database.size` maps to",
+        description="RDS instance class instead of the one `database.size` maps to; a family RDS for PostgreSQL offers and "
+        "one of its sizes (a table in components/aws/limits.py)",
         json_schema_extra={"docs_default": "derived from `database.size`"},
+    )
+    ecs_exec: bool = Field(
+        default=False,
+        description="Allow `aws ecs execute-command` into running tasks (ECS Exec), for debugging; off by default",
     )
     cache_node_type: str | None = Field(
         default=None,
         pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$",
-        description="ElastiCache node type instead of the smallest that holds `cache.memoryGb`",
+        description="ElastiCache node type instead of the smallest that holds `cache.memoryGb`; a current-generation Redis "
+        "node type (a table in components/aws/limits.py)",
         json_schema_extra={"docs_default": "derived from `cache.memoryGb`"},
     )
 
     _cidr_ok = field_validator("vpc_cidr")(classmethod(lambda cls, v: _cidr(v)))
 
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        regions = aws_regions()
+        if value not in regions:
+            raise ValueError(f"{value!r} is not an AWS region; allowed: {', '.join(sorted(regions))}")
+        return value
+
 
 class GcpSettings(Strict):
     project: str = Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$", description="Project ID the stack deploys into")
-    region: str = Field(default="us-central1", pattern=r"^[a-z]+-[a-z]+\d$", description="GCP region")
-    subnet_cidr: str = Field(default="10.10.0.0/20", description="The subnet's range: a private block")
+    region: str = Field(
+        default="us-central1",
+        pattern=r"^[a-z]+-[a-z]+\d+$",
+        description="GCP region, one where Cloud Run runs (a table in components/gcp/limits.py)",
+    )
+    subnet_cidr: str = Field(
+        default="10.10.0.0/20",
+        description="The subnet's range: a private block with its prefix length, /26 or larger (Cloud Run's Direct VPC egress "
+        "takes addresses 16 at a time, two per instance, and needs at least a /26)",
+    )
     database_tier: str | None = Field(
         default=None,
-        pattern=r"^db-[a-z0-9-]+$",
-        description="Cloud SQL tier instead of the one `database.size` maps to",
+        pattern=r"^db-[A-Za-z0-9-]+$",
+        description="Cloud SQL tier instead of the one `database.size` maps to: `db-f1-micro`, `db-g1-small`, "
+        "`db-custom-<vCPUs>-<MiB>` within Cloud SQL's custom machine rules, or a predefined tier (components/gcp/limits.py)",
         json_schema_extra={"docs_default": "derived from `database.size`"},
     )
 
@@ -570,6 +1017,8 @@ class Override(Strict):
         for path in values:
             if not OVERRIDE_PATH.match(path):
                 raise ModelError(path, "not an input path; use camelCase input names joined by '.', e.g. settings.diskType")
+            if isinstance(values[path], str):
+                _no_credential(values[path], path)
             if GUARDED_INPUT.search(path):
                 raise ModelError(
                     path,
@@ -621,6 +1070,12 @@ class App(Strict):
         json_schema_extra={"docs_key": "NAME"},
     )
     domain: Domain | None = Field(default=None, description="Public domain; turns on HTTPS")
+    waf_mode: Literal["block", "count"] = Field(
+        default="block",
+        description="What the web application firewall in front of the load balancer does with a request its rules match "
+        "(managed rules, rate limit; AWS WAF and Cloud Armor alike). `count` only logs and counts it (AWS WAF count action, "
+        "Cloud Armor preview), to try the rules on live traffic before they block; production warns while it is set",
+    )
     alerts: Alerts = Field(default=Alerts(), description="Alarm thresholds and where alarms go")
     aws: AwsSettings | None = Field(
         default=None,
@@ -673,6 +1128,38 @@ class App(Strict):
                 )
         return items
 
+    @field_validator("alerts")
+    @classmethod
+    def _alert_channels(cls, alerts: Alerts, info: ValidationInfo) -> Alerts:
+        """Chat channels: each cloud takes the one it can deliver to, and a webhook URL is a supplied secret."""
+        cloud, secrets = info.data.get("cloud"), info.data.get("secrets")
+        if alerts.slack_channel is not None and cloud == "gcp":
+            raise ModelError(
+                "slackChannel",
+                "AWS Chatbot's Slack channel is AWS only; on GCP post alerts to a webhook with webhookSecret (a declared secret "
+                "holding its URL)",
+            )
+        name = alerts.webhook_secret
+        if name is None:
+            return alerts
+        if cloud == "aws":
+            raise ModelError(
+                "webhookSecret",
+                "SNS cannot post to a chat webhook (it sends its own JSON and waits for the endpoint to confirm the "
+                "subscription); on AWS use slackChannel (AWS Chatbot)",
+            )
+        if isinstance(secrets, dict):
+            declared = secrets.get(name)
+            if declared is None:
+                raise ModelError("webhookSecret", f"{name!r} is not declared under `secrets`; declared: {', '.join(secrets) or 'none'}")
+            if declared.generate:
+                raise ModelError(
+                    "webhookSecret",
+                    f"{name!r} is generated by the stack, but a webhook URL comes from the chat tool: declare it without "
+                    f"`generate` and set it with `pulumi config set --secret --path 'secretValues.{name}' URL`",
+                )
+        return alerts
+
     @field_validator("secrets")
     @classmethod
     def _secret_names(cls, items: dict[str, Secret], info: ValidationInfo) -> dict[str, Secret]:
@@ -715,6 +1202,12 @@ class App(Strict):
         external = self.cache.external_url_secret if self.cache else None
         if external is not None and external not in self.secrets:
             raise ModelError("cache.externalUrlSecret", f"{external!r} is not declared under `secrets`")
+        if external is not None and self.secrets[external].generate:
+            raise ModelError(
+                "cache.externalUrlSecret",
+                f"{external!r} is generated by the stack, but an external Redis URL comes from its provider; declare it "
+                f"without `generate` and set it with `pulumi config set --secret --path 'secretValues.{external}' URL`",
+            )
         if self.profile == "production" and self.database is not None and self.database.backup_retention_days < 7:
             raise ModelError(
                 "database.backupRetentionDays", "production keeps backups at least 7 days (7-35); use profile: development for less"

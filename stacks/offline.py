@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import re
 import runpy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -81,34 +83,238 @@ class Rendering:
 
 
 class StackFileError(Exception):
-    """A stack file is missing or not valid YAML."""
+    """A stack file is missing, not valid YAML, or not of the shape the Pulumi CLI reads."""
+
+
+# The Pulumi CLI reads stack files with go-yaml v2 (sdk/go/common/encoding/marshal.go: types with yaml tags, as
+# ProjectStack has, go to gopkg.in/yaml.v2) into config values (sdk/go/common/resource/config/value.go,
+# `unmarshalValue`): a scalar is kept as the text written, and a map or list becomes JSON, with non-text keys
+# turned into text. The loader below reads a stack file the same way, so offline renders see what `pulumi up` sees:
+# YAML 1.1 words (`yes`, `on`) are booleans inside maps, unquoted dates and times stay text, merge keys (`<<`) merge,
+# and a duplicate key is an error. Whatever the CLI would refuse, or this loader cannot follow, is refused here with
+# the line and the key path.
+MAX_DEPTH = 64
+MAX_VALUES = 100_000
+_PLAIN = "!shipyard/plain"  # the tag given to plain (unquoted, untagged) scalars, resolved below as go-yaml v2 resolves them
+_TAG = "tag:yaml.org,2002:"
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"})
+_FALSE = frozenset({"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"})
+_SPECIAL_FLOATS = {
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
+}
+_YAML_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_DIGITS = {2: "01", 8: "01234567", 10: "0123456789", 16: "0123456789abcdefABCDEF"}
+_INT64, _UINT64 = 2**63, 2**64
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML loader that refuses duplicate keys, as the Pulumi CLI does."""
+    """Composes YAML into nodes, marking plain scalars for go-yaml v2's resolution (see `_Reader`)."""
+
+    def resolve(self, kind: Any, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _PLAIN
+        return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
-        if key in seen:
-            raise StackFileError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
-        seen.add(key)
-    return dict(loader.construct_pairs(node, deep=True))  # type: ignore[no-untyped-call]
+def _go_int(text: str) -> int | None:
+    """strconv.ParseInt(text, 0, 64), then ParseUint, after go-yaml drops '_': 0x, 0o, 0b and a leading 0 (octal)."""
+    sign, body = (-1, text[1:]) if text[:1] == "-" else (1, text[1:] if text[:1] == "+" else text)
+    base, digits = 10, body
+    if body[:2].lower() in ("0x", "0o", "0b"):
+        base, digits = {"x": 16, "o": 8, "b": 2}[body[1].lower()], body[2:]
+    elif len(body) > 1 and body[0] == "0":
+        base, digits = 8, body[1:]
+    if not digits or any(c not in _DIGITS[base] for c in digits):
+        return None
+    value = sign * int(digits, base)
+    return value if -_INT64 <= value < _UINT64 else None
 
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+def _plain_scalar(text: str) -> Any:
+    """A plain scalar as go-yaml v2 resolves it into an interface{} (resolve.go): null, bool, int, float, else the text.
+    Dates and times stay text: go-yaml v2 keeps them as strings when the target is an interface{}."""
+    if text in _NULLS:
+        return None
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    if text in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[text]
+    if text[:1] not in tuple("+-.0123456789"):
+        return text
+    plain = text.replace("_", "")
+    number = _go_int(plain) if plain[:1] != "." else None
+    if number is not None:
+        return number
+    if _YAML_FLOAT.match(plain):
+        value = float(plain)
+        if math.isinf(value):  # strconv.ParseFloat reports a range error, and go-yaml keeps the text
+            return text
+        return value
+    return text
+
+
+class _Reader:
+    """Turns composed nodes into plain data, as the Pulumi CLI would hand it to the program (see the note above)."""
+
+    def __init__(self, file: str, cli_keys: bool = False) -> None:
+        """`cli_keys`: keys as the Pulumi CLI turns them into text (a stack file); otherwise as written (any other file)."""
+        self.file = file
+        self.cli_keys = cli_keys
+        self.count = 0
+
+    def fail(self, node: yaml.Node, path: str, message: str) -> StackFileError:
+        where = f" {path}:" if path else ""
+        return StackFileError(_printable(f"{self.file}: line {node.start_mark.line + 1}:{where} {message}"))
+
+    def value(self, node: yaml.Node, path: str, depth: int = 0, active: frozenset[int] = frozenset()) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise self.fail(node, path, f"more than {MAX_VALUES} values (aliases that repeat aliases?); a stack file is far smaller")
+        if depth > MAX_DEPTH:
+            raise self.fail(node, path, f"nested more than {MAX_DEPTH} levels deep; no setting is")
+        if id(node) in active:
+            raise self.fail(node, path, "an alias refers to the value that contains it")
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
+        kind = "seq" if isinstance(node, yaml.SequenceNode) else "map"
+        if node.tag not in (f"{_TAG}{kind}", "!"):
+            raise self.fail(node, path, f"the tag {node.tag.replace(_TAG, '!!')} is not one a stack file uses; write the plain value")
+        inner = active | {id(node)}
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, f"{path}[{index}]", depth + 1, inner) for index, item in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)
+        return {key: self.value(item, _join(path, key), depth + 1, inner) for key, item in self.pairs(node, path, inner)}
+
+    def scalar(self, node: yaml.ScalarNode, path: str) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _PLAIN:
+            value = _plain_scalar(text)
+        elif tag in (f"{_TAG}str", f"{_TAG}timestamp", "!"):
+            return text
+        elif tag in (f"{_TAG}int", f"{_TAG}float", f"{_TAG}bool", f"{_TAG}null"):
+            value = _plain_scalar(text)
+            kinds = {"int": (int,), "float": (int, float), "bool": (bool,), "null": (type(None),)}[tag[len(_TAG) :]]
+            if type(value) not in kinds:
+                raise self.fail(node, path, f"{text!r} is not a value of its tag {tag.replace(_TAG, '!!')}")
+        elif tag == f"{_TAG}binary":
+            raise self.fail(node, path, "a !!binary value is not a setting; write the text itself")
+        else:
+            raise self.fail(node, path, f"the tag {tag.replace(_TAG, '!!')} is not one a stack file uses; write the plain value")
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise self.fail(node, path, f"{text!r} is not a number the Pulumi CLI can store (it keeps config as JSON); write a number")
+            # The CLI keeps maps as JSON: Go writes 1.0 as 1, which the program reads as an integer.
+            if value.is_integer() and abs(value) < 1e21:
+                return int(value)
+        return value
+
+    def key(self, node: yaml.Node, path: str) -> str:
+        """A key as the CLI turns it into text (fmt's %v): `123` -> "123", `true` -> "true"."""
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail(node, path, "a key is a list or a map; keys are names: write it as text")
+        value = self.scalar(node, path)
+        if not self.cli_keys:
+            return str(node.value)
+        if value is None:
+            raise self.fail(node, path, "a key is empty (null); keys are names: write one")
+        if isinstance(value, bool):
+            named = "true" if value else "false"
+            if node.value != named:  # the CLI would name it "true" or "false", not as written: say so rather than rename it
+                raise self.fail(
+                    node,
+                    path,
+                    f"the key {node.value} is a boolean to YAML 1.1, and the Pulumi CLI would name it {named!r}; quote it: '{node.value}'",
+                )
+            return named
+        return value if isinstance(value, str) else str(value)
+
+    def text(self, node: yaml.ScalarNode, path: str) -> str:
+        """A top-level config value: the CLI keeps a scalar as the text written (an empty or null one as "")."""
+        if node.tag in (_PLAIN, f"{_TAG}null") and node.value in _NULLS:
+            return ""
+        if (node.tag not in (_PLAIN, "!") and not node.tag.startswith(_TAG)) or node.tag == f"{_TAG}binary":
+            self.scalar(node, path)  # refuses the tag
+        return str(node.value)
+
+    def pairs(
+        self, node: yaml.MappingNode, path: str, active: frozenset[int] = frozenset(), text_keys: bool = False
+    ) -> list[tuple[str, yaml.Node]]:
+        """The map's own keys, then the keys merged in with `<<` that it does not set itself; a key set twice is an error.
+        `text_keys`: keys as written (config keys, which the CLI reads as text), not as YAML types them."""
+        own: dict[str, yaml.Node] = {}
+        merged: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == f"{_TAG}merge" or (key_node.tag == _PLAIN and key_node.value == "<<"):
+                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                for source in sources:
+                    if not isinstance(source, yaml.MappingNode) or id(source) in active:
+                        raise self.fail(value_node, path, "'<<' merges a map or a list of maps")
+                    for key, item in self.pairs(source, path, active | {id(source)}, text_keys):
+                        merged.setdefault(key, item)
+                continue
+            if text_keys and isinstance(key_node, yaml.ScalarNode) and key_node.tag != f"{_TAG}binary":
+                key = str(key_node.value)
+            else:
+                key = self.key(key_node, path)
+            if key in own:
+                raise self.fail(key_node, path, f"duplicate key {key!r}; the Pulumi CLI refuses a key set twice")
+            own[key] = value_node
+        return list(own.items()) + [(k, v) for k, v in merged.items() if k not in own]
+
+
+def _printable(text: str) -> str:
+    """One printable line: a control or invisible character the file holds is shown escaped (`\\ufeff`)."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _compose(path: Path) -> yaml.Node | None:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise StackFileError(f"{path.name}: no such file") from None
+    except OSError as exc:
+        raise StackFileError(f"{path.name}: cannot be read ({exc.strerror})") from None
+    try:
+        text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise StackFileError(f"{path.name}: line {line}: byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8") from None
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=_UniqueKeyLoader)
+        return node
+    except yaml.YAMLError as exc:
+        raise StackFileError(_printable(f"{path.name}: {' '.join(str(exc).split())}")) from None
+    except RecursionError:
+        raise StackFileError(f"{path.name}: nested too deeply to read; no setting is nested more than {MAX_DEPTH} levels") from None
+
+
+def _document(path: Path, cli_keys: bool = False) -> tuple[_Reader, yaml.MappingNode | None]:
+    """The file's top-level map (None for an empty file); anything else is refused."""
+    node = _compose(path)
+    reader = _Reader(path.name, cli_keys)
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _PLAIN and node.value in _NULLS):
+        return reader, None
+    if not isinstance(node, yaml.MappingNode):
+        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+        raise reader.fail(node, "", f"the file holds {kind}; a Pulumi file is a map of keys such as `config:`")
+    return reader, node
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.load(path.read_text(), Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except FileNotFoundError:
-        raise StackFileError(f"{path.name}: no such file") from None
-    except (yaml.YAMLError, StackFileError) as exc:
-        raise StackFileError(f"{path.name}: {exc}") from None
-    return data or {}
+    """A YAML file's top-level map as plain data, read as the Pulumi CLI reads it (see `_Reader`)."""
+    reader, node = _document(path)
+    if node is None:
+        return {}
+    result = reader.value(node, "")
+    assert isinstance(result, dict)
+    return result
 
 
 def project_name(root: Path = ROOT) -> str:
@@ -118,22 +324,35 @@ def project_name(root: Path = ROOT) -> str:
 def stack_config(stack: str, root: Path = ROOT) -> tuple[dict[str, Any], list[str]]:
     """The config map the engine would pass for `stack`: project defaults, then the stack file."""
     project = read_yaml(root / "Pulumi.yaml")
-    name = project["name"]
+    name = project.get("name")
+    if not isinstance(name, str) or not name:
+        raise StackFileError("Pulumi.yaml: `name` is missing or not text")
     config: dict[str, Any] = {}
-    for key, spec in (project.get("config") or {}).items():
+    defaults = project.get("config") or {}
+    if not isinstance(defaults, dict):
+        raise StackFileError("Pulumi.yaml: `config` is not a map of keys")
+    for key, spec in defaults.items():
         if isinstance(spec, dict) and "default" in spec:
             config[_qualify(key, name)] = spec["default"]
     secret_keys: list[str] = []
-    stack_file = read_yaml(root / f"Pulumi.{stack}.yaml")
-    for key, value in (stack_file.get("config") or {}).items():
-        full = _qualify(key, name)
-        # Encrypted values cannot be read offline; stand in a marked placeholder. `config set --secret --path`
-        # encrypts one leaf of a map, and the engine then marks the whole key secret.
-        value, encrypted = _without_ciphertext(value)
-        if encrypted:
-            secret_keys.append(full)
-        config[full] = value
-    if stack_file.get("environment"):
+    reader, document = _document(root / f"Pulumi.{stack}.yaml", cli_keys=True)
+    top = dict(reader.pairs(document, "")) if document is not None else {}
+    block = top.get("config")
+    if block is not None and not (isinstance(block, yaml.ScalarNode) and block.tag == _PLAIN and block.value in _NULLS):
+        if not isinstance(block, yaml.MappingNode):
+            kind = "a list" if isinstance(block, yaml.SequenceNode) else "a single value"
+            raise reader.fail(block, "config", f"holds {kind}; it is a map of settings (`shipyard:name: shop`, one a line)")
+        for key, node in reader.pairs(block, "config", text_keys=True):
+            full = _qualify(key, name)
+            path = f"config.{key}"
+            value = reader.text(node, path) if isinstance(node, yaml.ScalarNode) else reader.value(node, path, depth=1)
+            # Encrypted values cannot be read offline; stand in a marked placeholder. `config set --secret --path`
+            # encrypts one leaf of a map, and the engine then marks the whole key secret.
+            value, encrypted = _without_ciphertext(value)
+            if encrypted:
+                secret_keys.append(full)
+            config[full] = value
+    if "environment" in top and reader.value(top["environment"], "environment"):
         _stand_in_environment_secrets(config, secret_keys, name)
     return config, secret_keys
 

@@ -1,7 +1,7 @@
 """Offline render: what `pulumi up` would create for a stack, with no CLI, credentials or network.
 
-python -m stacks.render aws-prod             # tree, counts, workloads, outputs
-python -m stacks.render gcp-prod --json out.json
+python -m stacks.render aws-prod             # tree, counts, workloads, outputs, monthly cost
+python -m stacks.render gcp-prod --json out.json   # the same as JSON, with a top-level `cost` object (stacks/cost.py)
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from stacks.config import ConfigError, load
+from stacks.cost import estimate, summary_lines
 from stacks.model import App
-from stacks.offline import Rendering, StackFileError, committed_stacks, render, stack_config
+from stacks.offline import SECRET_PLACEHOLDER, Rendering, StackFileError, committed_stacks, render, stack_config
 
 WORKLOAD_TYPES = {
     "aws:ecs/service:Service": ("desiredCount", "launchType", "deploymentMinimumHealthyPercent", "deploymentMaximumPercent"),
@@ -38,16 +39,27 @@ WORKLOAD_TYPES = {
 }
 
 
-def as_dict(rendering: Rendering) -> dict[str, Any]:
+def as_dict(rendering: Rendering, cost: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The rendering as JSON; `cost` is `stacks.cost.estimate(...).as_dict()`, the top-level `cost` object."""
     return {
         "stack": rendering.stack,
+        # By URN, secret inputs masked: two renders of the same code write the same bytes.
         "resources": [
-            {"type": r.type, "name": r.name, "parent": r.parent_name, "protect": r.protect, "inputs": r.inputs} for r in rendering.resources
+            {
+                "urn": r.urn,
+                "type": r.type,
+                "name": r.name,
+                "parent": r.parent_name,
+                "protect": r.protect,
+                "inputs": {k: SECRET_PLACEHOLDER if k in r.secret_inputs else v for k, v in r.inputs.items()},
+            }
+            for r in sorted(rendering.resources, key=lambda r: r.urn)
         ],
         "counts": dict(sorted(Counter(r.type for r in rendering.resources).items())),
-        "workloads": workloads(rendering),
+        "workloads": sorted(workloads(rendering), key=lambda w: (w["type"], w["name"])),
         "outputs": {k: "[secret]" if k in rendering.secret_outputs else v for k, v in rendering.outputs.items()},
-        "warnings": rendering.warnings,
+        "warnings": sorted(rendering.warnings),
+        **({"cost": cost} if cost is not None else {}),
     }
 
 
@@ -97,7 +109,7 @@ def tree(rendering: Rendering) -> list[str]:
     return lines
 
 
-def text(rendering: Rendering) -> str:
+def text(rendering: Rendering, cost: dict[str, Any] | None = None) -> str:
     out = [f"Stack {rendering.stack}: {len(rendering.resources)} resources would be created", "", "Resources:"]
     out += ["  " + line for line in tree(rendering)]
     out += ["", "Counts by type:"]
@@ -109,6 +121,8 @@ def text(rendering: Rendering) -> str:
     out += ["", "Outputs:"]
     for key, value in rendering.outputs.items():
         out.append(f"  {key}: {'[secret]' if key in rendering.secret_outputs else json.dumps(value)}")
+    if cost is not None:
+        out += ["", *summary_lines(cost)]
     if rendering.warnings:
         out += ["", "Warnings:"] + [f"  - {w}" for w in rendering.warnings]
     return "\n".join(out)
@@ -132,13 +146,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rendering = render(args.stack)
         config, secret_keys = stack_config(args.stack)
-        rendering.warnings += unmatched_overrides(load(config, secret_keys).app, rendering)
+        app = load(config, secret_keys).app
+        rendering.warnings += unmatched_overrides(app, rendering)
     except (ConfigError, StackFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(text(rendering))
+    cost = estimate(rendering, app).as_dict()
+    print(text(rendering, cost))
     if args.json:
-        args.json.write_text(json.dumps(as_dict(rendering), indent=2, default=str))
+        args.json.write_text(json.dumps(as_dict(rendering, cost), indent=2, sort_keys=True, default=str) + "\n")
         print(f"\nwrote {args.json}")
     return 0
 

@@ -37,7 +37,9 @@ def _render_cached(config_json: str, stack: str, secret_keys: tuple[str, ...]) -
 
 
 def render_shared(app: dict[str, Any], stack: str = "test", secret_keys: tuple[str, ...] = ()) -> Rendering:
-    """`render_app`, rendered once per distinct config: for the many tests that read the same variants. Never mutate it."""
+    """`render_app`, rendered once per distinct config: for the many tests that read the same variants.
+
+    Never mutate the result, and never call it under a monkeypatch (the cache knows only the config)."""
     return _render_cached(json.dumps(app, sort_keys=True), stack, secret_keys)
 
 

@@ -170,15 +170,22 @@ def test_scheduled_job_runs_daily_at_midnight_utc_with_three_retries_and_a_dead_
     target = schedule.inputs["target"]
     assert target["retryPolicy"]["maximumRetryAttempts"] == 3
     assert target["deadLetterConfig"]["arn"].endswith("pmis-check-overdue-tasks-dead-letters")
-    ecs = target["ecsParameters"]
-    assert ecs["launchType"] == "FARGATE" and ecs["taskDefinitionArn"].endswith(":pmis-check-overdue-tasks")
-    assert ecs["networkConfiguration"]["assignPublicIp"] is False
+    # The scheduler starts the job's workflow, which runs the task (tests/test_observability.py: the timeout).
+    assert target["arn"].endswith(":pmis-check-overdue-tasks") and "ecsParameters" not in target
+    workflow = json.loads(aws_prod.one("aws:sfn/stateMachine:StateMachine").inputs["definition"])
+    ecs = workflow["States"]["Run"]["Parameters"]
+    assert ecs["LaunchType"] == "FARGATE" and ecs["TaskDefinition"].endswith(":pmis-check-overdue-tasks")
+    assert ecs["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"] == "DISABLED"
     command = container(aws_prod.one(TASK, "pmis-check-overdue-tasks"))["command"]
     assert command == ["python", "-m", "app.jobs.check_overdue_tasks"]
 
 
 def test_scheduler_role_runs_only_the_job_task_and_passes_only_its_roles(aws_prod: Rendering) -> None:
-    policy = inputs_json(aws_prod.one("aws:iam/rolePolicy:RolePolicy", "pmis-check-overdue-tasks-scheduler").inputs["policy"])
+    scheduler = inputs_json(aws_prod.one("aws:iam/rolePolicy:RolePolicy", "pmis-check-overdue-tasks-scheduler").inputs["policy"])
+    starts = {s["Action"][0]: s["Resource"] for s in scheduler["Statement"]}
+    assert starts["states:StartExecution"] == ["arn:aws:sfn:us-east-1:123456789012:pmis-check-overdue-tasks"]
+    # The job's workflow runs the task with the runner role.
+    policy = inputs_json(aws_prod.one("aws:iam/rolePolicy:RolePolicy", "pmis-check-overdue-tasks-runner").inputs["policy"])
     by_action = {s["Action"][0]: s["Resource"] for s in policy["Statement"]}
     assert by_action["ecs:RunTask"] == ["arn:aws:ecs:us-east-1:123456789012:pmis-check-overdue-tasks"]
     assert sorted(by_action["iam:PassRole"]) == sorted(
@@ -213,20 +220,21 @@ def test_certificate_is_validated_in_route53_and_the_domain_aliases_the_load_bal
 
 def test_waf_with_managed_rules_guards_the_load_balancer(aws_prod: Rendering) -> None:
     acl = aws_prod.one("aws:wafv2/webAcl:WebAcl").inputs
-    groups = {r["statement"]["managedRuleGroupStatement"]["name"] for r in acl["rules"]}
+    groups = {r["statement"]["managedRuleGroupStatement"]["name"] for r in acl["rules"] if "managedRuleGroupStatement" in r["statement"]}
     assert "AWSManagedRulesCommonRuleSet" in groups and "AWSManagedRulesKnownBadInputsRuleSet" in groups
     assert aws_prod.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs["resourceArn"].endswith(":pmis")
 
 
 def test_buckets_are_private_encrypted_versioned_and_tls_only(aws_prod: Rendering) -> None:
-    block = aws_prod.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs
+    # The app's bucket; the access-log bucket is tests/test_hardening.py's.
+    block = aws_prod.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pmis-uploads").inputs
     assert all(block[k] for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
-    sse = aws_prod.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs
+    sse = aws_prod.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "pmis-uploads").inputs
     assert sse["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "aws:kms"
     assert aws_prod.one("aws:s3/bucketVersioning:BucketVersioning").inputs["versioningConfiguration"]["status"] == "Enabled"
-    policy = inputs_json(aws_prod.one("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
+    policy = inputs_json(aws_prod.one("aws:s3/bucketPolicy:BucketPolicy", "pmis-uploads").inputs["policy"])
     assert policy["Statement"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-    assert aws_prod.one("aws:s3/bucket:Bucket").protect
+    assert aws_prod.one("aws:s3/bucket:Bucket", "pmis-uploads").protect
 
 
 def test_alarms_cover_errors_latency_compute_and_data_stores(aws_prod: Rendering) -> None:
@@ -316,7 +324,7 @@ def test_five_http_services_get_five_target_groups_and_deterministic_path_rules(
     assert set(routes[:3]) == {"/api/auth", "/api/products", "/api/payments"}
     assert [r.inputs["priority"] for r in rules] == [10, 20, 30, 40]
     assert len(rendering.of_type("aws:rds/instance:Instance")) == 2, "primary and read replica"
-    assert len(rendering.of_type("aws:s3/bucket:Bucket")) == 2
+    assert len(rendering.of_type("aws:s3/bucket:Bucket")) == 3, "two app buckets and the access-log bucket"
     lifecycle = {r.name: r.inputs["rules"] for r in rendering.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")}
     assert any(rule.get("expiration", {}).get("days") == 90 for rule in lifecycle["techvault-backups"])
 
@@ -401,7 +409,7 @@ def test_alarm_topic_is_encrypted_with_a_key_cloudwatch_may_use(aws_prod: Render
     cloudwatch = [s for s in key_policy["Statement"] if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
     assert cloudwatch and set(cloudwatch[0]["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
     topic_policy = inputs_json(aws_prod.one("aws:sns/topicPolicy:TopicPolicy").inputs["policy"])
-    (publish,) = topic_policy["Statement"]
+    publish, *_ = topic_policy["Statement"]  # then EventBridge's, for the jobs' failure rules (tests/test_observability.py)
     assert publish["Principal"] == {"Service": "cloudwatch.amazonaws.com"} and publish["Action"] == "sns:Publish"
     assert publish["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
 

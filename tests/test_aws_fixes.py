@@ -199,9 +199,14 @@ def test_gcp_refuses_a_bucket_whose_name_would_contain_google() -> None:
 
 
 def test_the_names_one_cloud_refuses_still_deploy_on_the_other() -> None:
-    gcp = stack_app("gcp-prod")
-    gcp["name"] = "sg-app"
-    assert render_app(gcp).resources
-    aws = stack_app("aws-prod")
-    aws["name"] = "goog-app"
-    assert render_app(aws).resources
+    """Checked as the program checks before it registers anything: the model, then the cloud's own limits."""
+    import importlib
+
+    from stacks.config import load
+
+    for stack, name in (("gcp-prod", "sg-app"), ("aws-prod", "goog-app")):
+        app = stack_app(stack)
+        app["name"] = name
+        model = load({f"shipyard:{k}": v for k, v in app.items()}).app
+        renderer = importlib.import_module(f"components.{model.cloud}")
+        renderer.validate(renderer.with_defaults(model))  # raises ConfigError if refused

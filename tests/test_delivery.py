@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from stacks import migrate
-from tests.harness import config_error, inputs_json, render_app, stack_app
+from tests.harness import config_error, inputs_json, render_app, render_shared, stack_app
 
 BUILT_API = {
     "kind": "http",
@@ -96,7 +96,7 @@ def test_mutable_tags_are_allowed_by_opt_in_or_outside_production() -> None:
 
 
 def test_release_step_renders_a_one_off_task_on_aws_with_database_access() -> None:
-    rendering = render_app(stack_app("aws-prod"))
+    rendering = render_shared(stack_app("aws-prod"))
     (definition,) = inputs_json(rendering.one("aws:ecs/taskDefinition:TaskDefinition", "pmis-migrate").inputs["containerDefinitions"])
     assert definition["command"] == ["alembic", "upgrade", "head"]
     assert "DATABASE_URL" in {s["name"] for s in definition["secrets"]}
@@ -106,7 +106,7 @@ def test_release_step_renders_a_one_off_task_on_aws_with_database_access() -> No
 
 
 def test_release_step_renders_an_unscheduled_cloud_run_job_on_gcp() -> None:
-    rendering = render_app(stack_app("gcp-prod"))
+    rendering = render_shared(stack_app("gcp-prod"))
     job = rendering.one("gcp:cloudrunv2/job:Job", "pmis-migrate").inputs["template"]["template"]
     # The job's cloud name carries the stack (`test` here), so two stacks of one app can share a project.
     assert job["containers"][0]["args"] == ["alembic", "upgrade", "head"] and job["maxRetries"] == 0

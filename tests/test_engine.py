@@ -33,6 +33,7 @@ from tests.harness import ROOT, inputs_json, render_shared, render_stack, stack_
 
 AWS_TASK = "aws:ecs/taskDefinition:TaskDefinition"
 AWS_SERVICE = "aws:ecs/service:Service"
+AWS_WORKFLOW = "aws:sfn/stateMachine:StateMachine"
 AWS_SECRET = "aws:secretsmanager/secret:Secret"
 AWS_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
 GCP_SECRET = "gcp:secretmanager/secret:Secret"
@@ -124,7 +125,8 @@ def test_two_stacks_of_one_app_share_no_physical_name() -> None:
     """Staging next to production in one account or project: every name the program sets differs by stack."""
     for cloud in ("aws", "gcp"):
         app = longest(cloud)
-        staging, production = rendered(app, "staging"), rendered(app, "production")
+        # The long-stack render the other tests share stands for production.
+        staging, production = rendered(app, "staging"), rendered(app, LONG_STACK)
 
         def explicit(r: Rendering) -> dict[tuple[str, str], str]:
             # Autonamed and prefixed names get a random part of their own; explicit ones must carry the stack.
@@ -155,7 +157,10 @@ def test_two_stacks_of_one_app_share_no_physical_name() -> None:
 
 
 def with_supplied_secret(stack: str) -> dict[str, Any]:
+    """PMIS with a supplied secret, less its web front end and domain (what the changes below touch stays: api,
+    worker, job, release step, database, cache, bucket, secrets); it renders faster, and the suite stays fast."""
     app = stack_app(stack)
+    del app["services"]["web"], app["domain"]
     app["secrets"]["SENTRY_DSN"] = {}
     app["secretValues"] = {"SENTRY_DSN": "https://first@sentry.example/1"}
     app["services"]["api"]["secrets"] = ["SECRET_KEY", "SENTRY_DSN"]
@@ -416,16 +421,26 @@ def workloads_and_needs(rendering: Rendering) -> list[tuple[Resource, set[str]]]
     if rendering.of_type(AWS_TASK):
         tasks = {r.urn: r for r in rendering.of_type(AWS_TASK)}
         found = [(task, aws_needs(rendering, task)) for task in tasks.values()]
-        # Services and schedules start tasks: they wait for everything their task definition waits for.
-        for runner in (*rendering.of_type(AWS_SERVICE), *rendering.of_type("aws:scheduler/schedule:Schedule")):
-            (task_urn,) = [u for u in runner.property_dependencies.get("taskDefinition", []) or _schedule_task(runner) if u in tasks]
+        # Services and jobs' workflows start tasks, and schedules start the workflows: each waits for everything its
+        # task definition waits for.
+        workflows = {r.urn: r for r in rendering.of_type(AWS_WORKFLOW)}
+        for runner in (*rendering.of_type(AWS_SERVICE), *workflows.values()):
+            (task_urn,) = [u for u in runner.property_dependencies.get("taskDefinition", []) or _workflow_task(runner) if u in tasks]
             found.append((runner, aws_needs(rendering, tasks[task_urn])))
+        for schedule in rendering.of_type("aws:scheduler/schedule:Schedule"):
+            (workflow_urn,) = [u for u in _schedule_target(schedule) if u in workflows]
+            (task_urn,) = [u for u in _workflow_task(workflows[workflow_urn]) if u in tasks]
+            found.append((schedule, aws_needs(rendering, tasks[task_urn])))
         return found
     return [(w, gcp_needs(rendering, w)) for type_ in GCP_WORKLOADS for w in rendering.of_type(type_)]
 
 
-def _schedule_task(schedule: Resource) -> list[str]:
+def _schedule_target(schedule: Resource) -> list[str]:
     return schedule.property_dependencies.get("target", [])
+
+
+def _workflow_task(workflow: Resource) -> list[str]:
+    return workflow.property_dependencies.get("definition", [])
 
 
 @pytest.mark.parametrize("cloud", ["aws", "gcp"])

@@ -253,7 +253,7 @@ def test_a_secret_value_set_as_a_secret_is_accepted_and_stays_secret() -> None:
 def test_duplicate_keys_in_a_stack_file_are_refused(tmp_path: Path) -> None:
     stack_file = tmp_path / "Pulumi.dup.yaml"
     stack_file.write_text("config:\n  shipyard:services:\n    api: {kind: http}\n    api: {kind: worker}\n")
-    with pytest.raises(StackFileError, match=r"duplicate key 'api' at line 4"):
+    with pytest.raises(StackFileError, match=r"line 4: config.shipyard:services: duplicate key 'api'"):
         read_yaml(stack_file)
 
 

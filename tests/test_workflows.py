@@ -6,6 +6,7 @@ behind a GitHub environment, and drift.yml fails when a cloud no longer matches 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -198,3 +199,42 @@ def test_previews_and_deploys_run_the_policy_pack() -> None:
         assert installs, f"{name} installs the pack's dependencies"
     targeted = [s for s in steps(next(iter(pulumi_jobs(workflow("deploy")).values()))) if "--target" in s.get("run", "")]
     assert all("--policy-pack policy" in s["run"] for s in targeted)
+
+
+def report_job() -> dict[str, Any]:
+    return dict(workflow("preview")["jobs"]["report"])
+
+
+def test_the_pull_request_report_needs_no_credentials_and_least_permissions() -> None:
+    job = report_job()
+    text = json.dumps(job)
+    # No repository secrets and no cloud or Pulumi credentials: it runs for pull requests from forks too.
+    assert "secrets." not in text
+    assert "id-token" not in job["permissions"]
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
+    for forbidden in ("aws-actions/", "google-github-actions/", "pulumi/"):
+        assert not uses(job, forbidden), forbidden
+    assert "needs" not in job, "the report shows what a change does even when its tests fail"
+
+
+def test_the_pull_request_report_renders_base_and_head_and_posts_them() -> None:
+    job = report_job()
+    (checkout,) = uses(job, "actions/checkout@")
+    assert checkout["with"]["fetch-depth"] == 0
+    runs = [str(s.get("run", "")) for s in steps(job)]
+    base = next(i for i, run in enumerate(runs) if "git worktree add" in run)
+    save = next(i for i, run in enumerate(runs) if "-m stacks.report" in run and "--save" in run)
+    compare = next(i for i, run in enumerate(runs) if "--all" in run and "--base-dir" in run)
+    assert base < save < compare
+    assert "-r requirements.txt" in runs[0] or any("-r requirements.txt" in run for run in runs[:base])
+    assert "GITHUB_STEP_SUMMARY" in runs[compare] and "--markdown report.md" in runs[compare]
+    (comment,) = uses(job, "actions/github-script@")
+    assert comment["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+    assert steps(job).index(comment) > compare
+    assert "shipyard offline report" in comment["with"]["script"]
+
+
+def test_the_pulumi_preview_job_stays() -> None:
+    jobs = workflow("preview")["jobs"]
+    assert {"test", "preview", "report"} <= set(jobs)
+    assert pulumi_commands(jobs["preview"])

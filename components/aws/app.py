@@ -9,12 +9,15 @@ import pulumi_aws as aws
 
 from components.aws.buckets import Buckets
 from components.aws.cache import Cache, smallest_node_type
+from components.aws.connections import max_connections
+from components.aws.dashboard import Dashboard
 from components.aws.database import INSTANCE_CLASS, Database
 from components.aws.discovery import Discovery
 from components.aws.edge import Edge, Route
 from components.aws.job import ScheduledJob
+from components.aws.logs import AccessLogs, app_key_policy
 from components.aws.network import Network
-from components.aws.observability import Alarms, Watched
+from components.aws.observability import Alarms, Watched, WatchedJob
 from components.aws.registry import Registry
 from components.aws.secrets import AppSecrets
 from components.aws.security import SecurityGroups
@@ -23,8 +26,17 @@ from components.aws.task import Container, FargateTask, Wiring
 from components.aws.wiring import Stores, ecs_wiring
 from components.naming import scoped
 from components.stateful import keep
-from stacks.model import App, Job
+from stacks.model import App, Job, Service
 from stacks.wiring import needs
+
+# Time between SIGTERM and SIGKILL: ECS's default (30 s) for http services, which the load balancer drains first;
+# Fargate's maximum (120 s) for workers, so a Celery warm shutdown finishes its tasks on every deploy and scale-in.
+# Source: Amazon ECS developer guide, task definition parameters, `stopTimeout` (Fargate: up to 120 seconds).
+STOP_TIMEOUT_SECONDS = {"http": 30, "worker": 120}
+
+
+def stop_timeout(svc: Service) -> int:
+    return svc.stop_timeout_seconds or STOP_TIMEOUT_SECONDS[svc.kind]
 
 
 class AwsApp(pulumi.ComponentResource):
@@ -40,13 +52,15 @@ class AwsApp(pulumi.ComponentResource):
 
         key = aws.kms.Key(
             name,
-            description=f"{name}: data at rest (database, cache, secrets, buckets)",
+            description=f"{name}: data at rest (database, cache, secrets, buckets, logs)",
             enable_key_rotation=True,
             deletion_window_in_days=30,
+            # Inline, so every log group that names the key is created after CloudWatch Logs may use it.
+            policy=app_key_policy(account_id, settings.region, self),
             opts=keep(self, app.protect),
         )
         aws.kms.Alias(name, name=f"alias/{scoped(name)}", target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=key))
-        network = Network(name, settings, settings.log_retention_days, opts=child)
+        network = Network(name, settings, settings.log_retention_days, opts=child, log_key_arn=key.arn)
         groups = SecurityGroups(
             name,
             network.vpc,
@@ -69,6 +83,7 @@ class AwsApp(pulumi.ComponentResource):
                 app_name=app.name,
                 spec=app.database,
                 instance_class=settings.database_instance_class or INSTANCE_CLASS[app.database.size],
+                max_connections=max_connections(settings.database_instance_class or INSTANCE_CLASS[app.database.size]),
                 protect=app.protect,
                 vpc=network.vpc,
                 subnet_ids=network.private_subnet_ids,
@@ -111,6 +126,12 @@ class AwsApp(pulumi.ComponentResource):
             )
             for svc_name, path in app.routes_most_specific_first()
         ]
+        # The load balancer's access logs and the buckets' server access logs, in a bucket of their own.
+        access_logs = (
+            AccessLogs(name, settings.region, account_id, buckets.buckets, load_balancer=bool(routes), protect=app.protect, opts=child)
+            if routes or buckets.buckets
+            else None
+        )
         edge = (
             Edge(
                 name,
@@ -121,6 +142,10 @@ class AwsApp(pulumi.ComponentResource):
                 public_subnet_ids=network.public_subnet_ids,
                 security_group=groups.load_balancer,
                 opts=child,
+                access_logs=access_logs,
+                waf_mode=app.waf_mode,
+                log_retention_days=settings.log_retention_days,
+                log_key_arn=key.arn,
             )
             if routes
             else None
@@ -160,13 +185,25 @@ class AwsApp(pulumi.ComponentResource):
         def wiring(service: str, job: Job | None = None, release: bool = False) -> Wiring:
             return ecs_wiring(needs(app, service, job, release), stores, registry.pull_arns[service])
 
-        watched = Watched(cluster_name=cluster.name)
+        watched = Watched(cluster_name=cluster.name, cluster_arn=cluster.arn)
         service_names: dict[str, pulumi.Output[str]] = {}
         for svc_name, svc in app.services.items():
             workload = f"{name}-{svc_name}"
             task = FargateTask(
                 workload,
-                Container(registry.images[svc_name], svc.command, svc.args, svc.cpu, svc.memory, svc.port, svc.user),
+                Container(
+                    registry.images[svc_name],
+                    svc.command,
+                    svc.args,
+                    svc.cpu,
+                    svc.memory,
+                    svc.port,
+                    svc.user,
+                    stop_timeout=stop_timeout(svc),
+                    read_only_root_filesystem=svc.read_only_root_filesystem,
+                    health_command=svc.health_command,
+                    exec_enabled=settings.ecs_exec,
+                ),
                 wiring(svc_name),
                 settings.architecture,
                 settings.log_retention_days,
@@ -185,10 +222,13 @@ class AwsApp(pulumi.ComponentResource):
                 opts=child,
                 discovery=discovery.registries.get(svc_name) if discovery else None,
                 callers=discovery.callers.get(svc_name) if discovery else None,
+                exec_enabled=settings.ecs_exec,
             )
             service_names[svc_name] = service.service.name
             if target_group is not None:
                 watched.target_group_suffixes[svc_name] = target_group.arn_suffix
+            if svc.instances.min == 0:
+                watched.scaled_to_zero.add(svc_name)
         watched.service_names = service_names
 
         for job_name, job in app.jobs.items():
@@ -197,7 +237,16 @@ class AwsApp(pulumi.ComponentResource):
             job_wiring = wiring(job.service, job)
             task = FargateTask(
                 workload,
-                Container(registry.images[job.service], job.command, None, job.cpu, job.memory, user=svc.user),
+                Container(
+                    registry.images[job.service],
+                    job.command,
+                    None,
+                    job.cpu,
+                    job.memory,
+                    user=svc.user,
+                    read_only_root_filesystem=svc.read_only_root_filesystem,
+                    exec_enabled=settings.ecs_exec,
+                ),
                 job_wiring,
                 settings.architecture,
                 settings.log_retention_days,
@@ -206,17 +255,19 @@ class AwsApp(pulumi.ComponentResource):
             scheduled = ScheduledJob(
                 workload, job, task, cluster, network.private_subnet_ids, groups.workloads[job_name], account_id, opts=child
             )
-            watched.dead_letter_queues[job_name] = scheduled.dead_letters.name
+            watched.jobs[job_name] = WatchedJob(scheduled.state_machine.arn, task.definition.family, scheduled.dead_letters.name)
 
         if edge is not None:
             watched.load_balancer_suffix = edge.load_balancer.arn_suffix
         if database is not None and app.database is not None:
             watched.database_id = database.instance.identifier
             watched.database_storage_gb = app.database.storage_gb
+            watched.database_max_connections = max_connections(settings.database_instance_class or INSTANCE_CLASS[app.database.size])
         if cache is not None and app.cache is not None:
             watched.cache_group_id = cache.group.id
             watched.cache_nodes = 2 if app.cache.high_availability else 1
         alarms = Alarms(name, app.alerts, watched, account_id, protect=app.protect, opts=child)
+        dashboard = Dashboard(name, watched, opts=child)
 
         migration: dict[str, object] | None = None
         if app.migrate is not None:
@@ -231,6 +282,7 @@ class AwsApp(pulumi.ComponentResource):
                     release.cpu,
                     release.memory,
                     user=app.services[release.service].user,
+                    read_only_root_filesystem=app.services[release.service].read_only_root_filesystem,
                 ),
                 wiring(release.service, release=True),
                 settings.architecture,
@@ -254,6 +306,7 @@ class AwsApp(pulumi.ComponentResource):
             "cacheEndpoint": cache.group.primary_endpoint_address if cache else None,
             "buckets": {n: b.bucket for n, b in buckets.buckets.items()},
             "alarmTopicArn": alarms.topic.arn,
+            "dashboardUrl": dashboard.url,
             "repositoryUrls": {n: r.repository_url for n, r in registry.repositories.items()},
             "migration": migration,
         }

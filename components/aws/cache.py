@@ -109,7 +109,16 @@ class Cache(pulumi.ComponentResource):
         )
         document = pulumi.Output.all(self.group.primary_endpoint_address, token.result).apply(
             lambda args: json.dumps(
-                {"url": f"rediss://:{args[1]}@{args[0]}:{PORT}/0", "host": args[0], "port": PORT, "token": args[1], "ca": AMAZON_ROOT_CAS}
+                {
+                    # redis-py and Celery need `ssl_cert_reqs` on a rediss:// URL (Celery refuses one without it); the
+                    # server's certificate chains to Amazon's roots, which the system trust store holds.
+                    # Source: Celery docs, "Using Redis" (rediss:// with ssl_cert_reqs); redis-py `from_url`.
+                    "url": f"rediss://:{args[1]}@{args[0]}:{PORT}/0?ssl_cert_reqs=required",
+                    "host": args[0],
+                    "port": PORT,
+                    "token": args[1],
+                    "ca": AMAZON_ROOT_CAS,
+                }
             )
         )
         self.connection = credentials_secret(

@@ -23,6 +23,16 @@ logical replication, which needs `rds.logical_replication` (a static parameter, 
 DDL or sequences (RDS user guide, "PostgreSQL replication methods for blue/green deployments" and "Limitations and
 considerations for Amazon RDS blue/green deployments"). For a zero-downtime upgrade, run a Blue/Green deployment by
 hand and point the stack at the result (README, "Major version upgrade").
+
+Logs. Enhanced Monitoring (OS metrics every `MONITORING_INTERVAL_SECONDS`) runs as a role RDS assumes, with the AWS
+managed policy AmazonRDSEnhancedMonitoringRole (RDS user guide, "Setting up and enabling Enhanced Monitoring"). The
+exported PostgreSQL logs go to `/aws/rds/instance/<identifier>/postgresql`, a log group RDS creates itself, never
+expiring and without the app's key. The stack does not create it first, with retention and the key, because it cannot
+name it in time: the identifier is `identifier_prefix` plus a unique id the provider makes when it creates the
+instance (terraform-plugin-sdk helper/id PrefixedUniqueId), so the name is known only after RDS exists, and RDS has
+created the group by then; creating it afterwards fails with ResourceAlreadyExistsException. A fixed identifier would
+make the name known, but changing it renames the running instance and moves its endpoint. README, "Hardening: what
+is not done, and why", gives the two commands that set the retention and the key once.
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from components.aws import limits
+from components.aws.iam import trust_policy
 from components.aws.secrets import StoredSecret, credentials_secret
 from components.aws.security import admit_clients
 from components.passwords import generated_password
@@ -51,6 +62,12 @@ INSTANCE_CLASS = {"small": "db.t4g.medium", "medium": "db.m7g.large", "large": "
 # the end of standard support (RDS user guide, "Amazon RDS Extended Support"). The allowed versions are kept inside
 # standard support by components/aws/limits.py.
 LIFECYCLE = "open-source-rds-extended-support-disabled"
+# Enhanced Monitoring's granularity: 1, 5, 10, 15, 30 or 60 s (RDS API, CreateDBInstance MonitoringInterval). A minute
+# gives per-process CPU and memory at the lowest CloudWatch Logs ingestion (its metrics land in the RDSOSMetrics group).
+MONITORING_INTERVAL_SECONDS = 60
+# Source: RDS user guide, "Setting up and enabling Enhanced Monitoring" (the role RDS assumes, and its managed policy).
+MONITORING_PRINCIPAL = "monitoring.rds.amazonaws.com"
+MONITORING_POLICY = "iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 
 
 class Database(pulumi.ComponentResource):
@@ -72,6 +89,7 @@ class Database(pulumi.ComponentResource):
         clients: Mapping[str, pulumi.Input[str]],
         key_arn: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
+        max_connections: int | None = None,
     ) -> None:
         """PostgreSQL as `spec` asks, on `instance_class`, in `subnet_ids`, admitting only `clients` (workload -> group id).
 
@@ -96,9 +114,16 @@ class Database(pulumi.ComponentResource):
                 {"name": "log_lock_waits", "value": "1"},
                 {"name": "log_connections", "value": "1"},
                 {"name": "log_disconnections", "value": "1"},
+                # The connection budget the stack checked the workloads against (static: applied at the next reboot).
+                *(
+                    [{"name": "max_connections", "value": str(max_connections), "apply_method": "pending-reboot"}]
+                    if max_connections
+                    else []
+                ),
             ],
             opts=child,
         )
+        monitoring_role, monitoring = self._monitoring_role(name, app_name)
         password = self.password = generated_password(f"{name}-password", self)
         # The inputs that make the provider replace the instance (ForceNew in its schema): a new instance gets a
         # new final snapshot name, so the old one's snapshot never blocks the new one's deletion.
@@ -141,6 +166,8 @@ class Database(pulumi.ComponentResource):
             performance_insights_enabled=True,
             performance_insights_kms_key_id=key_arn,
             enabled_cloudwatch_logs_exports=["postgresql", "upgrade"],
+            monitoring_interval=MONITORING_INTERVAL_SECONDS,
+            monitoring_role_arn=monitoring_role.arn,
             auto_minor_version_upgrade=True,
             # See the module docstring: a major upgrade must happen within the `pulumi up` that asks for it.
             apply_immediately=True,
@@ -148,7 +175,8 @@ class Database(pulumi.ComponentResource):
             # this, the next `up` would ask to shrink it back, which RDS refuses. The provider suppresses that diff
             # too (instance.go, allocated_storage DiffSuppressFunc); ignoring it here does not depend on the
             # provider's rule. With autoscaling off (max == storage) a new `storageGb` still reaches the instance.
-            opts=keep(self, protect, ignore_changes=["allocatedStorage"] if autoscaling else []),
+            # RDS refuses a monitoring role that cannot yet publish the metrics: wait for its policy.
+            opts=keep(self, protect, ignore_changes=["allocatedStorage"] if autoscaling else [], depends_on=[monitoring]),
         )
         if spec.read_replica:
             aws.rds.Instance(
@@ -163,6 +191,8 @@ class Database(pulumi.ComponentResource):
                 parameter_group_name=parameters.name,
                 performance_insights_enabled=True,
                 performance_insights_kms_key_id=key_arn,
+                monitoring_interval=MONITORING_INTERVAL_SECONDS,
+                monitoring_role_arn=monitoring_role.arn,
                 skip_final_snapshot=True,
                 # A replica is a copy of the primary: `readReplica: false` must be able to delete it, so neither
                 # the API's guard nor Pulumi's `protect` (which it would inherit from the primary) is set.
@@ -171,7 +201,7 @@ class Database(pulumi.ComponentResource):
                 # RDS upgrades in-Region replicas with their source; the replica must leave the old parameter
                 # group in the same `up` too, or that group cannot be deleted.
                 apply_immediately=True,
-                opts=pulumi.ResourceOptions(parent=self.instance, protect=False),
+                opts=pulumi.ResourceOptions(parent=self.instance, protect=False, depends_on=[monitoring]),
             )
         document = pulumi.Output.all(self.instance.address, password.result).apply(lambda args: _connection(args[0], args[1], spec.name))
         self.credentials = credentials_secret(
@@ -183,6 +213,24 @@ class Database(pulumi.ComponentResource):
             self,
         )
         self.register_outputs({"endpoint": self.instance.address})
+
+    def _monitoring_role(self, name: str, app_name: str) -> tuple[aws.iam.Role, aws.iam.RolePolicyAttachment]:
+        """The role RDS Enhanced Monitoring publishes OS metrics as, and the attachment of its policy."""
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOptions(parent=self)).account_id
+        partition = aws.get_partition_output(opts=pulumi.InvokeOptions(parent=self)).partition
+        role = aws.iam.Role(
+            f"{name}-database-monitoring",
+            assume_role_policy=trust_policy(MONITORING_PRINCIPAL, account_id),
+            description=f"{app_name}: RDS Enhanced Monitoring publishes the database's OS metrics",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        attachment = aws.iam.RolePolicyAttachment(
+            f"{name}-database-monitoring",
+            role=role.name,
+            policy_arn=pulumi.Output.concat("arn:", partition, ":", MONITORING_POLICY),
+            opts=pulumi.ResourceOptions(parent=role),
+        )
+        return role, attachment
 
 
 def _connection(host: str, password: str, dbname: str) -> str:

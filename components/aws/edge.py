@@ -1,4 +1,13 @@
-"""The public edge: an Application Load Balancer with TLS, path routing, WAF and DNS."""
+"""The public edge: an Application Load Balancer with TLS, path routing, WAF and DNS.
+
+Certificates: a new `domain.name` replaces the ACM certificate (domain_name is ForceNew). Pulumi replaces
+create-before-delete unless told otherwise (Terraform needs `lifecycle { create_before_destroy = true }` for the same),
+and an ACM certificate has no name, so the new one coexists with the old. The HTTPS listener reads the certificate
+from the CertificateValidation, which exists only once ACM has issued the certificate: the listener moves in one
+update, after issuance, and the old certificate is deleted last. Deleting a certificate a listener still uses fails
+with ResourceInUseException, which the provider retries for 20 minutes (terraform-provider-aws
+internal/service/acm/certificate.go, resourceCertificateDelete, certificateCrossServicePropagationTimeout).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +17,8 @@ from typing import NamedTuple
 import pulumi
 import pulumi_aws as aws
 
-from components.naming import short_id
+from components.aws.logs import LOAD_BALANCER_PREFIX, AccessLogs
+from components.naming import scoped, short_id
 from stacks.engine_tables import AUTONAME_RANDOM_CHARS
 from stacks.model import Domain, WebSocket
 
@@ -21,6 +31,26 @@ MANAGED_RULE_GROUPS = (
     "AWSManagedRulesAmazonIpReputationList",
     "AWSManagedRulesSQLiRuleSet",
 )
+# The Core rule set's SizeRestrictions_BODY blocks request bodies over 8 KB, which every upload and many JSON API calls
+# exceed. An ALB's WAF inspects the first 8 KB of a body and cannot inspect more (AWS WAF developer guide, "Body
+# inspection size limits": fixed at 8 KB for Application Load Balancers), so the rule guards against payloads hidden
+# past that point. It is set to count: oversize bodies pass and are counted and logged (label
+# awswaf:managed:aws:core-rule-set:SizeRestrictions_Body), and every other rule still inspects their first 8 KB. The
+# model does not say which routes take uploads, so no route keeps the block (README, "Hardening: what is not done").
+# Source: AWS WAF developer guide, "Core rule set (CRS) managed rule group" and "Overriding rule actions in a rule group".
+COUNTED_MANAGED_RULES = {"AWSManagedRulesCommonRuleSet": ("SizeRestrictions_BODY",)}
+# Requests per client IP per minute before the rate rule answers 429: the figure Cloud Armor bans at on GCP. AWS WAF
+# rate-based rules count over `evaluation_window_sec` (60, 120, 300 or 600) and block while the rate stays above the limit
+# (AWS WAF developer guide, "Rate-based rule statement").
+RATE_LIMIT_PER_MINUTE = 600
+RATE_LIMIT_RULE = "rate-limit"
+# What a blocked request gets: 403 from the managed rules (WAF's default), 429 from the rate rule.
+TOO_MANY_REQUESTS = 429
+# Headers that carry credentials stay out of the WAF's logs.
+REDACTED_HEADERS = ("authorization", "cookie")
+# A CloudWatch log group a web ACL logs to must be named `aws-waf-logs-...` (AWS WAF developer guide, "Sending web ACL
+# traffic logs to an Amazon CloudWatch Logs log group").
+WAF_LOG_GROUP_PREFIX = "aws-waf-logs-"
 RULE_PRIORITY_STEP = 10
 # Target group names: at most 32 characters. Source: ELB API reference, CreateTargetGroup `Name`.
 TARGET_GROUP_NAME_MAX = 32
@@ -84,11 +114,16 @@ class Edge(pulumi.ComponentResource):
         public_subnet_ids: list[pulumi.Output[str]],
         security_group: aws.ec2.SecurityGroup,
         opts: pulumi.ResourceOptions | None = None,
+        access_logs: AccessLogs | None = None,
+        waf_mode: str = "block",
+        log_retention_days: int = 30,
+        log_key_arn: pulumi.Input[str] | None = None,
     ) -> None:
         """A load balancer routing each of `routes` (in any order: the most specific path wins) to its service.
 
         With a `domain`, HTTPS on its certificate and HTTP redirected to it; without, plain HTTP. `production` turns on
-        deletion protection.
+        deletion protection. The load balancer writes its access logs to `access_logs`; its web ACL (rules blocking, or
+        only counting with `waf_mode: count`) logs to a log group kept `log_retention_days`, encrypted with `log_key_arn`.
         """
         ordered = most_specific_first(routes)
         paths = [route.path for route in ordered]
@@ -99,7 +134,6 @@ class Edge(pulumi.ComponentResource):
         # One idle timeout for the whole load balancer: long enough for the longest-lived connection it carries.
         idle = max([IDLE_TIMEOUT_SECONDS, *(r.websocket.timeout_seconds for r in ordered if r.websocket)])
         super().__init__("shipyard:aws:Edge", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
         self.load_balancer = aws.lb.LoadBalancer(
             name,
             load_balancer_type="application",
@@ -109,12 +143,20 @@ class Edge(pulumi.ComponentResource):
             drop_invalid_header_fields=True,
             enable_deletion_protection=production,
             idle_timeout=idle,
-            opts=child,
+            access_logs={"bucket": access_logs.bucket.bucket, "prefix": LOAD_BALANCER_PREFIX, "enabled": True} if access_logs else None,
+            # ELB checks that it may write to the bucket when access logs are turned on.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[access_logs.policy] if access_logs else []),
         )
         self.target_groups = {service: self._target_group(name, route, vpc) for service, route in sorted(backends.items())}
         listener = self._listener(name, domain, ordered)
         self.routing = [listener, *self._routes(name, ordered, listener)]
-        self._firewall(name)
+        if waf_mode == "count" and production:
+            pulumi.log.warn(
+                "wafMode is count: the web application firewall counts and logs what its rules match but blocks nothing. "
+                "Set wafMode: block once its logs show no legitimate traffic matched.",
+                resource=self,
+            )
+        self._firewall(name, waf_mode, log_retention_days, log_key_arn)
         self.register_outputs({"dns_name": self.load_balancer.dns_name, "url": self.url})
 
     def _target_group(self, name: str, route: Route, vpc: aws.ec2.Vpc) -> aws.lb.TargetGroup:
@@ -256,17 +298,35 @@ class Edge(pulumi.ComponentResource):
             for index, route in enumerate((route for route in routes if route.path != "/"), start=1)
         ]
 
-    def _firewall(self, name: str) -> None:
-        rules = [
+    def _firewall(self, name: str, mode: str, log_retention_days: int, log_key_arn: pulumi.Input[str] | None) -> None:
+        counting = mode == "count"
+        rules: list[dict[str, object]] = [
             {
-                "name": group,
-                "priority": index,
-                "override_action": {"none": {}},
-                "statement": {"managed_rule_group_statement": {"vendor_name": "AWS", "name": group}},
-                "visibility_config": {"cloudwatch_metrics_enabled": True, "metric_name": group, "sampled_requests_enabled": True},
+                "name": RATE_LIMIT_RULE,
+                # First, so a flood is turned away before the managed rules inspect it.
+                "priority": 0,
+                "action": {"count": {}} if counting else {"block": {"custom_response": {"response_code": TOO_MANY_REQUESTS}}},
+                "statement": {
+                    "rate_based_statement": {"limit": RATE_LIMIT_PER_MINUTE, "evaluation_window_sec": 60, "aggregate_key_type": "IP"}
+                },
+                "visibility_config": {"cloudwatch_metrics_enabled": True, "metric_name": RATE_LIMIT_RULE, "sampled_requests_enabled": True},
             }
-            for index, group in enumerate(MANAGED_RULE_GROUPS)
         ]
+        for index, group in enumerate(MANAGED_RULE_GROUPS, start=1):
+            statement: dict[str, object] = {"vendor_name": "AWS", "name": group}
+            counted = COUNTED_MANAGED_RULES.get(group, ())
+            if counted:
+                statement["rule_action_overrides"] = [{"name": rule, "action_to_use": {"count": {}}} for rule in counted]
+            rules.append(
+                {
+                    "name": group,
+                    "priority": index,
+                    # `count` overrides the whole group's actions; `none` keeps them (block).
+                    "override_action": {"count": {}} if counting else {"none": {}},
+                    "statement": {"managed_rule_group_statement": statement},
+                    "visibility_config": {"cloudwatch_metrics_enabled": True, "metric_name": group, "sampled_requests_enabled": True},
+                }
+            )
         acl = aws.wafv2.WebAcl(
             name,
             scope="REGIONAL",
@@ -276,3 +336,18 @@ class Edge(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         aws.wafv2.WebAclAssociation(name, resource_arn=self.load_balancer.arn, web_acl_arn=acl.arn, opts=pulumi.ResourceOptions(parent=acl))
+        # Every request the web ACL sees, with the rule that decided it; WAF adds the log group's resource policy itself.
+        log_group = aws.cloudwatch.LogGroup(
+            f"{name}-waf",
+            name=f"{WAF_LOG_GROUP_PREFIX}{scoped(name)}",
+            retention_in_days=log_retention_days,
+            kms_key_id=log_key_arn,
+            opts=pulumi.ResourceOptions(parent=acl),
+        )
+        aws.wafv2.WebAclLoggingConfiguration(
+            name,
+            resource_arn=acl.arn,
+            log_destination_configs=[log_group.arn],
+            redacted_fields=[{"single_header": {"name": header}} for header in REDACTED_HEADERS],
+            opts=pulumi.ResourceOptions(parent=acl),
+        )

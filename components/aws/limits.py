@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 from datetime import UTC, date, datetime
 
+from components.aws.connections import max_connections
 from components.aws.edge import MAX_IDLE_TIMEOUT_SECONDS
 from components.aws.schedule import to_eventbridge
 from stacks.config import ConfigError
+from stacks.connections import over_budget
 from stacks.model import App
 
 # Valid Fargate task sizes: vCPU -> allowed memory in MiB.
@@ -128,6 +131,22 @@ def _ranges(values: list[int]) -> str:
     return f"{values[0]} to {values[-1]} in steps of {values[1] - values[0]}"
 
 
+def database_class(app: App) -> str | None:
+    """The RDS instance class the database gets: the stack's override, or its size's class."""
+    from components.aws.database import INSTANCE_CLASS
+
+    if app.database is None or app.aws is None:
+        return None
+    return app.aws.database_instance_class or INSTANCE_CLASS[app.database.size]
+
+
+def _check_connections(app: App) -> list[str]:
+    instance_class = database_class(app)
+    allowed = max_connections(instance_class) if instance_class else None
+    problem = over_budget(app, allowed, instance_class) if instance_class and allowed else None
+    return [problem] if problem else []
+
+
 def _check_websockets(app: App) -> list[str]:
     # The load balancer closes a connection idle for longer than its idle timeout, 1-4000 s.
     # Source: ELB docs, "Application Load Balancers", section "Connection idle timeout".
@@ -139,15 +158,127 @@ def _check_websockets(app: App) -> list[str]:
     ]
 
 
+# ---- bad input the ECS, ALB, RDS and ElastiCache APIs would refuse at deploy time, or that would do harm
+
+
+# Variables ECS and the AWS SDKs use inside the task: a value set here would replace the task role's credentials or
+# the metadata endpoint. Sources: ECS developer guide, "Task IAM role" (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is
+# available to all containers in the task), "Task metadata endpoint version 4" and "version 3"
+# (ECS_CONTAINER_METADATA_URI_V4, ECS_CONTAINER_METADATA_URI are injected into each container); AWS SDKs reference
+# guide, "Container credential provider" (AWS_CONTAINER_CREDENTIALS_FULL_URI, AWS_CONTAINER_AUTHORIZATION_TOKEN) and
+# "Standardized credential providers" (environment variables such as AWS_ACCESS_KEY_ID come before the task role).
+ECS_RESERVED_ENV = frozenset(
+    {
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+        "ECS_CONTAINER_METADATA_URI",
+        "ECS_CONTAINER_METADATA_URI_V4",
+        "ECS_AGENT_URI",
+        "AWS_EXECUTION_ENV",
+        "AWS_ACCESS_KEY_ID",
+    }
+)
+# Amazon ECS service quotas: "Task definition size", 64 KiB, not adjustable. The stack's own part of a container
+# definition (image, logging, ports, health check, secret ARNs) is counted as this much, and 200 bytes per secret.
+TASK_DEFINITION_MAX_BYTES = 64 * 1024
+TASK_DEFINITION_OWN_BYTES = 4096
+# ELB API reference, PathPatternConditionConfig: "The maximum size of each string is 128 characters"; a route `/api`
+# is matched as `/api` and `/api/*`. CreateTargetGroup, HealthCheckPath: length 1 to 1024.
+MAX_PATH_PATTERN = 128
+MAX_HEALTH_CHECK_PATH = 1024
+# ECS container definition, `image`: "Up to 255 letters (uppercase and lowercase), numbers, hyphens, underscores,
+# colons, periods, forward slashes, and number signs are allowed."
+MAX_IMAGE_REFERENCE = 255
+
+# RDS for PostgreSQL instance classes, by family, from the RDS user guide, "DB instance class types" and "Supported DB
+# engines for DB instance classes" (PostgreSQL column; families RDS still offers for PostgreSQL 13 and later, read
+# 2026). Burstable classes come in micro to 2xlarge, the others from large up; the region's exact offering is the
+# cloud's to check (`aws rds describe-orderable-db-instance-options`).
+RDS_BURSTABLE = frozenset({"t3", "t4g"})
+RDS_FAMILIES = RDS_BURSTABLE | frozenset({
+    "m5", "m5d", "m6g", "m6gd", "m6i", "m6id", "m6idn", "m6in", "m7g", "m7i", "m8g", "r5", "r5b", "r5d", "r6g", "r6gd", "r6i", "r6id",
+    "r6idn", "r6in", "r7g", "r7i", "r8g", "x2g", "x2iedn", "x2iezn"
+})  # fmt: skip
+BURSTABLE_SIZES = ("micro", "small", "medium", "large", "xlarge", "2xlarge")
+LARGE_SIZES = ("large", "xlarge", "2xlarge", "4xlarge", "6xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge", "48xlarge")
+# ElastiCache node types for Redis OSS / Valkey, current generation, from the ElastiCache user guide, "Supported node
+# types" (read 2026): t3 and t4g in micro to medium, the others from large up.
+CACHE_BURSTABLE = frozenset({"t3", "t4g"})
+CACHE_FAMILIES = CACHE_BURSTABLE | frozenset({"m5", "m6g", "m7g", "r5", "r6g", "r6gd", "r7g", "c7gn"})
+
+
+def _check_class(key: str, value: str | None, prefix: str, families: frozenset[str], burstable: frozenset[str]) -> str | None:
+    if value is None:
+        return None
+    _, family, size = value.split(".", 2)
+    sizes = BURSTABLE_SIZES[: 3 if prefix == "cache" else None] if family in burstable else LARGE_SIZES
+    if family in families and size in sizes:
+        return None
+    known = ", ".join(f"{prefix}.{f}" for f in sorted(families))
+    return f"{key}: {value!r} is not an instance type AWS offers here; allowed: a family of {known}, with a size of {', '.join(sizes)}"
+
+
+def _workload_env(app: App) -> list[tuple[str, str, dict[str, str], list[str]]]:
+    """(key path, workload, env, secret names) of every service."""
+    return [(f"services.{name}", name, svc.env, svc.secrets) for name, svc in app.services.items()]
+
+
+def _check_inputs(app: App) -> list[str]:
+    problems: list[str | None] = []
+    for key, _, env, secrets in _workload_env(app):
+        for variable in [*env, *secrets]:
+            if variable in ECS_RESERVED_ENV:
+                where = f"{key}.env.{variable}" if variable in env else f"{key}.secrets"
+                problems.append(
+                    f"{where}: {variable} is set by ECS or read by the AWS SDKs before the task role, and would replace "
+                    f"the task's own credentials or metadata; reserved: {', '.join(sorted(ECS_RESERVED_ENV))}"
+                )
+    for name, svc in app.services.items():
+        key = f"services.{name}"
+        size = len(json.dumps([{"name": k, "value": v} for k, v in svc.env.items()]).encode())
+        size += len(json.dumps([*(svc.command or []), *(svc.args or [])]).encode())
+        budget = TASK_DEFINITION_MAX_BYTES - TASK_DEFINITION_OWN_BYTES - 200 * len(svc.secrets)
+        if size > budget:
+            problems.append(
+                f"{key}.env: the environment and command take {size} bytes of the task definition, which ECS caps at 64 KiB "
+                f"with what the stack writes; allowed: at most {budget} bytes (move large values into a secret or a file)"
+            )
+        if svc.image is not None and len(svc.image) > MAX_IMAGE_REFERENCE:
+            problems.append(f"{key}.image: {len(svc.image)} characters; ECS takes an image reference of at most {MAX_IMAGE_REFERENCE}")
+        if svc.is_public:
+            for index, route in enumerate(svc.effective_routes):
+                pattern = f"{route.rstrip('/')}/*"
+                if len(pattern) > MAX_PATH_PATTERN:
+                    problems.append(
+                        f"{key}.routes[{index}]: {len(route)} characters; the load balancer matches it as {len(pattern)}-character "
+                        f"'<route>/*', above its {MAX_PATH_PATTERN}; allowed: at most {MAX_PATH_PATTERN - 2} characters"
+                    )
+        if svc.kind == "http" and len(svc.effective_health_path) > MAX_HEALTH_CHECK_PATH:
+            problems.append(f"{key}.healthPath: {len(svc.effective_health_path)} characters; allowed: at most {MAX_HEALTH_CHECK_PATH}")
+    if app.domain is not None and app.domain.zone is not None and "." not in app.domain.zone:
+        problems.append(
+            f"domain.zone: {app.domain.zone!r} is a Cloud DNS zone name; on AWS give the Route 53 hosted zone's DNS name, "
+            "such as 'example.com'"
+        )
+    assert app.aws is not None
+    problems.append(_check_class("aws.databaseInstanceClass", app.aws.database_instance_class, "db", RDS_FAMILIES, RDS_BURSTABLE))
+    problems.append(_check_class("aws.cacheNodeType", app.aws.cache_node_type, "cache", CACHE_FAMILIES, CACHE_BURSTABLE))
+    return [p for p in problems if p]
+
+
 def validate(app: App, on: date | None = None) -> None:
     """Refuse what AWS would refuse; `on` is the date the RDS support calendar is read against (default: today)."""
     problems = [_check_size(f"services.{name}", svc.cpu, svc.memory) for name, svc in app.services.items()] + [
         _check_size(f"jobs.{name}", job.cpu, job.memory) for name, job in app.jobs.items()
     ]
     problems += _check_websockets(app)
+    problems += _check_connections(app)
     if app.migrate is not None:
         problems.append(_check_size("migrate", app.migrate.cpu, app.migrate.memory))
     problems.append(_check_name(app.name))
+    problems += _check_inputs(app)
     assert app.aws is not None
     prefix = ipaddress.ip_network(app.aws.vpc_cidr).prefixlen
     if not 16 <= prefix <= 24:

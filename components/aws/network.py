@@ -18,8 +18,16 @@ class Network(pulumi.ComponentResource):
     # What a task in a private subnet needs to reach the internet (image pulls, AWS APIs): NAT gateways and routes.
     private_egress: list[pulumi.Resource]
 
-    def __init__(self, name: str, settings: AwsSettings, log_retention_days: int, opts: pulumi.ResourceOptions | None = None) -> None:
-        """A VPC of `settings.vpc_cidr` over `settings.availability_zones` zones; flow logs kept `log_retention_days`."""
+    def __init__(
+        self,
+        name: str,
+        settings: AwsSettings,
+        log_retention_days: int,
+        opts: pulumi.ResourceOptions | None = None,
+        log_key_arn: pulumi.Input[str] | None = None,
+    ) -> None:
+        """A VPC of `settings.vpc_cidr` over `settings.availability_zones` zones; flow logs kept `log_retention_days`,
+        encrypted with `log_key_arn` (a key whose policy lets CloudWatch Logs use it: components/aws/logs.py)."""
         super().__init__("shipyard:aws:Network", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         zones = aws.get_availability_zones(state="available", opts=pulumi.InvokeOptions(parent=self)).names
@@ -99,15 +107,16 @@ class Network(pulumi.ComponentResource):
             self.private_egress += [routes, association]
             self.private_subnet_ids.append(private.id)
 
-        self._flow_logs(name, log_retention_days)
+        self._flow_logs(name, log_retention_days, log_key_arn)
         self.register_outputs(
             {"vpc_id": self.vpc.id, "private_subnet_ids": self.private_subnet_ids, "public_subnet_ids": self.public_subnet_ids}
         )
 
-    def _flow_logs(self, name: str, retention_days: int) -> None:
+    def _flow_logs(self, name: str, retention_days: int, key_arn: pulumi.Input[str] | None) -> None:
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-flow-logs",
             retention_in_days=retention_days,
+            kms_key_id=key_arn,
             opts=pulumi.ResourceOptions(parent=self.vpc),
         )
         role, permissions = service_role(

@@ -1,18 +1,55 @@
-"""CloudWatch alarms on the thresholds the app promises, sent to one SNS topic."""
+"""CloudWatch alarms on what users feel, and EventBridge rules on failed job runs, sent to one SNS topic (e-mail, Slack).
+
+What each alarm catches, and its metric's source (CloudWatch user guides: "CloudWatch metrics for your Application Load
+Balancer", "Amazon ECS Container Insights metrics", "Amazon RDS metrics", "Metrics for Valkey and Redis OSS"; EventBridge:
+"Amazon ECS task state change events", Step Functions "Execution status change" events):
+
+- the share of requests answered 5xx, by the services (HTTPCode_Target_5XX_Count) or by the load balancer itself
+  (HTTPCode_ELB_5XX_Count: a 502/503/504 when no target is registered or none answers), over RequestCount;
+- a target group with no healthy target (HealthyHostCount, per target group and load balancer);
+- a service running fewer tasks than ECS wants (Container Insights RunningTaskCount against DesiredTaskCount, metric math:
+  the cluster has Container Insights on);
+- a service's, the database's or the cache's CPU or memory above the `alerts` thresholds, and the database near its
+  `max_connections` or out of disk;
+- a scheduled run that exits non-zero or fails to start (an EventBridge rule on "ECS Task State Change", STOPPED, for the
+  job's task definition family), and a run that failed after its retries or timed out (a rule on "Step Functions Execution
+  Status Change"), and a start the scheduler gave up on (its dead-letter queue).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from components.aws.iam import allow, service_role
+from components.naming import scoped
 from components.stateful import keep
 from stacks.model import Alerts
 
 PERIOD = 60
 EVALUATIONS = 5  # sustained for 5 minutes, so one slow request does not page anyone
+OUTAGE_EVALUATIONS = 3  # no healthy target: page sooner
+# The connection alarm's ceiling when the stack does not know the instance class's max_connections.
+FALLBACK_MAX_CONNECTIONS = 500
+# Chatbot's API answers in these regions only (Chatbot API reference, "Welcome"); a channel configuration made in one of
+# them takes topics from every region. A stack elsewhere makes it in us-east-2.
+CHATBOT_REGIONS = ("us-east-2", "us-west-2", "eu-west-1", "ap-southeast-1")
+CHATBOT_DEFAULT_REGION = "us-east-2"
+# Ended runs that page: FAILED covers a non-zero exit and a state timeout after the retries; TIMED_OUT an execution timeout.
+FAILED_EXECUTIONS = ["FAILED", "TIMED_OUT"]
+
+
+@dataclass
+class WatchedJob:
+    """A scheduled job: the workflow that runs it, its task definition family and the scheduler's dead-letter queue."""
+
+    state_machine_arn: pulumi.Output[str]
+    task_family: pulumi.Input[str]
+    dead_letter_queue: pulumi.Output[str]
 
 
 @dataclass
@@ -20,18 +57,34 @@ class Watched:
     """What exists to be watched; empty parts are skipped."""
 
     cluster_name: pulumi.Input[str]
+    cluster_arn: pulumi.Input[str] | None = None
     service_names: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+    # Services that may run no task at all (scaling.min 0): no alarm when their target group has no healthy target.
+    scaled_to_zero: set[str] = field(default_factory=set)
     load_balancer_suffix: pulumi.Output[str] | None = None
     target_group_suffixes: dict[str, pulumi.Output[str]] = field(default_factory=dict)
     database_id: pulumi.Output[str] | None = None
     database_storage_gb: int = 0
+    # The instance's max_connections, when the stack knows it (components/aws/connections.py).
+    database_max_connections: int | None = None
     cache_group_id: pulumi.Output[str] | None = None
     cache_nodes: int = 0
-    dead_letter_queues: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+    jobs: dict[str, WatchedJob] = field(default_factory=dict)
+
+
+def chatbot_region(region: str) -> str:
+    """Where the Slack channel configuration is made: the stack's region when Chatbot's API answers there."""
+    return region if region in CHATBOT_REGIONS else CHATBOT_DEFAULT_REGION
+
+
+def connections_threshold(alerts: Alerts, max_connections: int | None) -> int:
+    """`connectionsPercent` of the database's max_connections; of 500 when it is unknown (the alarm at 400 by default)."""
+    return int((max_connections or FALLBACK_MAX_CONNECTIONS) * alerts.connections_percent / 100)
 
 
 class Alarms(pulumi.ComponentResource):
     topic: aws.sns.Topic
+    chat: aws.chatbot.SlackChannelConfiguration | None
 
     def __init__(
         self,
@@ -42,18 +95,34 @@ class Alarms(pulumi.ComponentResource):
         protect: bool,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """Alarms at the `alerts` thresholds on what `watched` names, sent to one topic (e-mailed to `alerts.email`)."""
+        """Alarms at the `alerts` thresholds on what `watched` names, sent to one topic (e-mailed to `alerts.email`, posted to
+        `alerts.slackChannel`)."""
         super().__init__("shipyard:aws:Alarms", name, None, opts)
         self._prefix = name
-        self.topic = self._encrypted_topic(name, account_id, protect)
+        invoke = pulumi.InvokeOptions(parent=self)
+        # The partition from the provider, not a literal `aws`: GovCloud (aws-us-gov) and China (aws-cn) ARNs differ.
+        self._partition = aws.get_partition_output(opts=invoke).partition
+        self._region = aws.get_region_output(opts=invoke).region
+        self._account_id = account_id
+        self.topic = self._encrypted_topic(name, account_id, protect, events=bool(watched.jobs))
         if alerts.email:
             aws.sns.TopicSubscription(
                 name, topic=self.topic.arn, protocol="email", endpoint=alerts.email, opts=pulumi.ResourceOptions(parent=self.topic)
             )
+        self.chat = self._slack(name, alerts.slack_channel) if alerts.slack_channel else None
+
         for svc, service_name in watched.service_names.items():
             dims = {"ClusterName": watched.cluster_name, "ServiceName": service_name}
             self._alarm(f"{svc}-cpu", "AWS/ECS", "CPUUtilization", dims, alerts.cpu_percent, f"{svc}: CPU above {alerts.cpu_percent}%")
-            self._alarm(f"{svc}-memory", "AWS/ECS", "MemoryUtilization", dims, 80, f"{svc}: memory above 80%")
+            self._alarm(
+                f"{svc}-memory",
+                "AWS/ECS",
+                "MemoryUtilization",
+                dims,
+                alerts.memory_percent,
+                f"{svc}: memory above {alerts.memory_percent}%",
+            )
+            self._running_below_desired(svc, dims)
         if watched.load_balancer_suffix is not None:
             self._error_rate(watched.load_balancer_suffix, alerts.error_rate_percent)
         for svc, suffix in watched.target_group_suffixes.items():
@@ -67,6 +136,20 @@ class Alarms(pulumi.ComponentResource):
                 f"{svc}: p95 latency above {alerts.latency_p95_ms} ms",
                 extended_statistic="p95",
             )
+            if svc not in watched.scaled_to_zero:
+                # No data is as bad as zero: a target group whose targets are all gone reports nothing.
+                self._alarm(
+                    f"{svc}-healthy-hosts",
+                    "AWS/ApplicationELB",
+                    "HealthyHostCount",
+                    dims,
+                    1,
+                    f"{svc}: no healthy target behind the load balancer",
+                    comparison="LessThanThreshold",
+                    statistic="Minimum",
+                    evaluations=OUTAGE_EVALUATIONS,
+                    missing="breaching",
+                )
         if watched.database_id is not None:
             dims = {"DBInstanceIdentifier": watched.database_id}
             self._alarm("database-cpu", "AWS/RDS", "CPUUtilization", dims, alerts.cpu_percent, f"database CPU above {alerts.cpu_percent}%")
@@ -81,7 +164,10 @@ class Alarms(pulumi.ComponentResource):
                 comparison="LessThanThreshold",
                 statistic="Minimum",
             )
-            self._alarm("database-connections", "AWS/RDS", "DatabaseConnections", dims, 400, "database connections above 400")
+            connections = connections_threshold(alerts, watched.database_max_connections)
+            self._alarm(
+                "database-connections", "AWS/RDS", "DatabaseConnections", dims, connections, f"database connections above {connections}"
+            )
         if watched.cache_group_id is not None:
             for node in range(1, watched.cache_nodes + 1):
                 dims = {"CacheClusterId": pulumi.Output.format("{0}-{1:03d}", watched.cache_group_id, node)}
@@ -91,73 +177,168 @@ class Alarms(pulumi.ComponentResource):
                     "EngineCPUUtilization",
                     dims,
                     alerts.cpu_percent,
-                    f"cache node {node} engine CPU high",
+                    f"cache node {node} engine CPU above {alerts.cpu_percent}%",
                 )
                 self._alarm(
                     f"cache-{node}-memory",
                     "AWS/ElastiCache",
                     "DatabaseMemoryUsagePercentage",
                     dims,
-                    80,
-                    f"cache node {node} memory above 80%",
+                    alerts.memory_percent,
+                    f"cache node {node} memory above {alerts.memory_percent}%",
                 )
-        for job, queue_name in watched.dead_letter_queues.items():
+        rules: list[aws.cloudwatch.EventRule] = []
+        for job, watched_job in watched.jobs.items():
             self._alarm(
                 f"{job}-dead-letters",
                 "AWS/SQS",
                 "ApproximateNumberOfMessagesVisible",
-                {"QueueName": queue_name},
+                {"QueueName": watched_job.dead_letter_queue},
                 0,
                 f"{job}: a scheduled run could not be started",
                 evaluations=1,
                 statistic="Maximum",
             )
+            rules += self._job_failures(job, watched_job, watched.cluster_arn)
+        self._topic_policy(name, account_id, rules)
         self.register_outputs({"topic": self.topic.arn})
 
-    def _encrypted_topic(self, name: str, account_id: pulumi.Input[str], protect: bool) -> aws.sns.Topic:
-        """A topic CloudWatch can publish to: the AWS-managed SNS key does not let CloudWatch encrypt, so bring our own."""
-        # The partition from the provider, not a literal `aws`: GovCloud (aws-us-gov) and China (aws-cn) ARNs differ.
-        partition = aws.get_partition_output(opts=pulumi.InvokeOptions(parent=self)).partition
-        root = pulumi.Output.concat("arn:", partition, ":iam::", account_id, ":root")
+    def _encrypted_topic(self, name: str, account_id: pulumi.Input[str], protect: bool, events: bool) -> aws.sns.Topic:
+        """A topic CloudWatch (and EventBridge) can publish to: the AWS-managed SNS key lets neither encrypt, so bring our own."""
+        root = pulumi.Output.concat("arn:", self._partition, ":iam::", account_id, ":root")
         only_this_account = {"StringEquals": {"aws:SourceAccount": account_id}}
-        key_policy = {
-            "Version": "2012-10-17",
-            "Statement": [
-                # The account administers the key through IAM, as with the default key policy.
-                {"Sid": "AccountAdministers", "Effect": "Allow", "Principal": {"AWS": root}, "Action": "kms:*", "Resource": "*"},
+        statements: list[dict[str, Any]] = [
+            # The account administers the key through IAM, as with the default key policy.
+            {"Sid": "AccountAdministers", "Effect": "Allow", "Principal": {"AWS": root}, "Action": "kms:*", "Resource": "*"},
+            {
+                "Sid": "CloudWatchEncryptsAlarms",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": only_this_account,
+            },
+        ]
+        if events:
+            # EventBridge encrypts what its rules publish to the topic (SNS developer guide, "Configuring AWS KMS
+            # permissions": events.amazonaws.com). No condition: the topic policy admits this stack's rules only.
+            statements.append(
                 {
-                    "Sid": "CloudWatchEncryptsAlarms",
+                    "Sid": "EventBridgeEncryptsJobEvents",
                     "Effect": "Allow",
-                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                    "Principal": {"Service": "events.amazonaws.com"},
                     "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
                     "Resource": "*",
-                    "Condition": only_this_account,
-                },
-            ],
-        }
+                }
+            )
         key = aws.kms.Key(
             f"{name}-alarms",
             description=f"{name}: alarm notifications",
             enable_key_rotation=True,
-            policy=pulumi.Output.json_dumps(key_policy),
+            policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements}),
             opts=keep(self, protect),
         )
-        topic = aws.sns.Topic(name, kms_master_key_id=key.arn, opts=pulumi.ResourceOptions(parent=self))
-        publish = {
-            "Sid": "CloudWatchPublishes",
-            "Effect": "Allow",
-            "Principal": {"Service": "cloudwatch.amazonaws.com"},
-            "Action": "sns:Publish",
-            "Resource": topic.arn,
-            "Condition": only_this_account,
-        }
+        return aws.sns.Topic(name, kms_master_key_id=key.arn, opts=pulumi.ResourceOptions(parent=self))
+
+    def _topic_policy(self, name: str, account_id: pulumi.Input[str], rules: list[aws.cloudwatch.EventRule]) -> None:
+        statements: list[dict[str, Any]] = [
+            {
+                "Sid": "CloudWatchPublishes",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": "sns:Publish",
+                "Resource": self.topic.arn,
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        ]
+        if rules:
+            statements.append(
+                {
+                    "Sid": "EventBridgePublishesJobFailures",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "events.amazonaws.com"},
+                    "Action": "sns:Publish",
+                    "Resource": self.topic.arn,
+                    "Condition": {"ArnEquals": {"aws:SourceArn": [rule.arn for rule in rules]}},
+                }
+            )
         aws.sns.TopicPolicy(
             name,
-            arn=topic.arn,
-            policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": [publish]}),
-            opts=pulumi.ResourceOptions(parent=topic),
+            arn=self.topic.arn,
+            policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements}),
+            opts=pulumi.ResourceOptions(parent=self.topic),
         )
-        return topic
+
+    def _slack(self, name: str, channel: str) -> aws.chatbot.SlackChannelConfiguration:
+        """The topic, posted to a Slack channel by AWS Chatbot (Amazon Q Developer in chat applications).
+
+        SNS has no Slack target, and an SNS HTTPS subscription to a Slack webhook fails: SNS posts its own JSON and
+        waits for the endpoint to confirm the subscription. Chatbot reads the topic and formats alarms for Slack; the
+        workspace must be authorised once in the Chatbot console (an OAuth step no API offers), which gives its id.
+        """
+        workspace, channel_id = channel.split("/")
+        # Chatbot renders alarm charts and answers with this role; it may read CloudWatch and nothing else, and the
+        # guardrail caps whatever a channel member's own role could do from the channel.
+        role, permissions = service_role(
+            f"{name}-slack",
+            "chatbot.amazonaws.com",
+            [allow(["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "cloudwatch:GetMetricWidgetImage"], ["*"])],
+            parent=self,
+            description=f"{name}: AWS Chatbot reads alarms for the Slack channel, nothing else",
+        )
+        read_only = pulumi.Output.concat("arn:", self._partition, ":iam::aws:policy/CloudWatchReadOnlyAccess")
+        return aws.chatbot.SlackChannelConfiguration(
+            f"{name}-slack",
+            configuration_name=scoped(name),
+            slack_team_id=workspace,
+            slack_channel_id=channel_id,
+            iam_role_arn=role.arn,
+            guardrail_policy_arns=[read_only],
+            sns_topic_arns=[self.topic.arn],
+            logging_level="ERROR",
+            region=self._region.apply(chatbot_region),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=permissions),
+        )
+
+    def _job_failures(self, job: str, watched: WatchedJob, cluster_arn: pulumi.Input[str] | None) -> list[aws.cloudwatch.EventRule]:
+        """Two rules to the topic: a run's task stopped with a non-zero exit or never started; its workflow failed."""
+        family_prefix = pulumi.Output.concat(
+            "arn:", self._partition, ":ecs:", self._region, ":", self._account_id, ":task-definition/", watched.task_family, ":"
+        )
+        task_detail: dict[str, Any] = {
+            "lastStatus": ["STOPPED"],
+            "taskDefinitionArn": [{"prefix": family_prefix}],
+            # A container that exited non-zero (a timed-out run is stopped: 137 or 143), or a task that never started
+            # (no exit code then: an image that cannot be pulled, a secret that cannot be read).
+            "$or": [{"containers": {"exitCode": [{"anything-but": 0}]}}, {"stopCode": ["TaskFailedToStart"]}],
+        }
+        if cluster_arn is not None:
+            task_detail["clusterArn"] = [cluster_arn]
+        exited = self._rule(
+            f"{job}-exit-code",
+            f"{job}: a run exited non-zero or did not start",
+            {"source": ["aws.ecs"], "detail-type": ["ECS Task State Change"], "detail": task_detail},
+        )
+        failed = self._rule(
+            f"{job}-run-failed",
+            f"{job}: a run failed after its retries or timed out",
+            {
+                "source": ["aws.states"],
+                "detail-type": ["Step Functions Execution Status Change"],
+                "detail": {"status": FAILED_EXECUTIONS, "stateMachineArn": [watched.state_machine_arn]},
+            },
+        )
+        return [exited, failed]
+
+    def _rule(self, suffix: str, description: str, pattern: dict[str, Any]) -> aws.cloudwatch.EventRule:
+        rule = aws.cloudwatch.EventRule(
+            f"{self._prefix}-{suffix}",
+            description=description,
+            event_pattern=pulumi.Output.json_dumps(pattern),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        aws.cloudwatch.EventTarget(f"{self._prefix}-{suffix}", rule=rule.name, arn=self.topic.arn, opts=pulumi.ResourceOptions(parent=rule))
+        return rule
 
     def _alarm(
         self,
@@ -171,6 +352,7 @@ class Alarms(pulumi.ComponentResource):
         statistic: str = "Average",
         extended_statistic: str | None = None,
         evaluations: int = EVALUATIONS,
+        missing: str = "notBreaching",
     ) -> None:
         aws.cloudwatch.MetricAlarm(
             f"{self._prefix}-{suffix}",
@@ -184,39 +366,69 @@ class Alarms(pulumi.ComponentResource):
             evaluation_periods=evaluations,
             threshold=threshold,
             comparison_operator=comparison,
-            treat_missing_data="notBreaching",
+            treat_missing_data=missing,
             alarm_actions=[self.topic.arn],
             ok_actions=[self.topic.arn],
             opts=pulumi.ResourceOptions(parent=self),
         )
 
-    def _error_rate(self, load_balancer: pulumi.Output[str], percent: float) -> None:
-        def metric(metric_id: str, name: str) -> dict[str, object]:
-            return {
-                "id": metric_id,
-                "return_data": False,
-                "metric": {
-                    "namespace": "AWS/ApplicationELB",
-                    "metric_name": name,
-                    "period": PERIOD,
-                    "stat": "Sum",
-                    "dimensions": {"LoadBalancer": load_balancer},
-                },
-            }
-
+    def _math_alarm(self, suffix: str, description: str, threshold: float, queries: list[dict[str, object]]) -> None:
         aws.cloudwatch.MetricAlarm(
-            f"{self._prefix}-5xx-rate",
-            alarm_description=f"more than {percent:g}% of requests answered 5xx",
+            f"{self._prefix}-{suffix}",
+            alarm_description=description,
             evaluation_periods=EVALUATIONS,
-            threshold=percent,
+            threshold=threshold,
             comparison_operator="GreaterThanThreshold",
             treat_missing_data="notBreaching",
-            metric_queries=[
-                metric("errors", "HTTPCode_Target_5XX_Count"),
-                metric("requests", "RequestCount"),
-                {"id": "rate", "expression": "100 * errors / MAX([requests, 1])", "label": "5xx %", "return_data": True},
-            ],
+            metric_queries=queries,
             alarm_actions=[self.topic.arn],
             ok_actions=[self.topic.arn],
             opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    @staticmethod
+    def _metric(metric_id: str, namespace: str, name: str, dimensions: Mapping[str, object], stat: str) -> dict[str, object]:
+        return {
+            "id": metric_id,
+            "return_data": False,
+            "metric": {"namespace": namespace, "metric_name": name, "period": PERIOD, "stat": stat, "dimensions": dimensions},
+        }
+
+    def _running_below_desired(self, svc: str, dims: Mapping[str, object]) -> None:
+        """Container Insights reports both counts per service; a crash loop or no Fargate capacity keeps them apart."""
+        self._math_alarm(
+            f"{svc}-running-tasks",
+            f"{svc}: fewer tasks running than desired",
+            0,
+            [
+                self._metric("running", "ECS/ContainerInsights", "RunningTaskCount", dims, "Minimum"),
+                self._metric("desired", "ECS/ContainerInsights", "DesiredTaskCount", dims, "Maximum"),
+                {"id": "missing", "expression": "desired - running", "label": "tasks missing", "return_data": True},
+            ],
+        )
+
+    def _error_rate(self, load_balancer: pulumi.Output[str], percent: float) -> None:
+        """5xx from the services and from the load balancer itself, as a share of requests.
+
+        RequestCount leaves out requests the load balancer answered without choosing a target (its 503 when no target
+        is registered), so the denominator is at least the errors: with every target gone the rate is 100 %, not a
+        division by nothing. ELB 5xx are reported only when there are some: FILL makes a missing point 0.
+        """
+        dims = {"LoadBalancer": load_balancer}
+        self._math_alarm(
+            "5xx-rate",
+            f"more than {percent:g}% of requests answered 5xx by the services or the load balancer",
+            percent,
+            [
+                self._metric("target", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", dims, "Sum"),
+                self._metric("elb", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", dims, "Sum"),
+                self._metric("requests", "AWS/ApplicationELB", "RequestCount", dims, "Sum"),
+                {"id": "errors", "expression": "FILL(target, 0) + FILL(elb, 0)", "label": "5xx", "return_data": False},
+                {
+                    "id": "rate",
+                    "expression": "100 * errors / MAX([FILL(requests, 0), errors, 1])",
+                    "label": "5xx %",
+                    "return_data": True,
+                },
+            ],
         )

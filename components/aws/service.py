@@ -27,6 +27,7 @@ class FargateService(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
         discovery: aws.servicediscovery.Service | None = None,
         callers: aws.ec2.SecurityGroup | None = None,
+        exec_enabled: bool = False,
     ) -> None:
         """`discovery`: the registry its callers resolve it by; `callers`: the group admitting them."""
         super().__init__("shipyard:aws:FargateService", name, None, opts)
@@ -57,6 +58,8 @@ class FargateService(pulumi.ComponentResource):
             else [],
             health_check_grace_period_seconds=HEALTH_CHECK_GRACE_SECONDS if target_group else None,
             propagate_tags="SERVICE",
+            # ECS Exec opens a shell in a running task: off unless the stack asks (aws.ecsExec).
+            enable_execute_command=exec_enabled,
             enable_ecs_managed_tags=True,
             # `pulumi up` fails when the new tasks never become healthy (the circuit breaker rolls them back),
             # instead of reporting success for a release that is not running.

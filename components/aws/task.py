@@ -41,6 +41,23 @@ class Container:
     memory: int
     port: int | None = None
     user: str | None = None
+    # Seconds between SIGTERM and SIGKILL (ECS's default is 30, Fargate's maximum 120).
+    stop_timeout: int | None = None
+    read_only_root_filesystem: bool = False
+    # A worker's liveness: a command that exits 0 while it is healthy.
+    health_command: list[str] | None = None
+    # ECS Exec (`aws ecs execute-command`): the task role may open the SSM channels it uses.
+    exec_enabled: bool = False
+
+
+# ECS Exec needs these on "*": the ssmmessages actions take no resource-level permissions.
+# Source: Amazon ECS developer guide, "Monitor Amazon ECS containers with ECS Exec" (IAM permissions required).
+EXEC_ACTIONS = ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel"]  # fmt: skip
+# A container health check: every 30 s, 3 failures in a row mark it unhealthy, after a 60 s start period.
+# Source: ECS API reference, HealthCheck (interval 5-300, retries 1-10, startPeriod 0-300).
+HEALTH_CHECK = {"interval": 30, "timeout": 10, "retries": 3, "startPeriod": 60}
+SCRATCH = "tmp"
 
 
 class FargateTask(pulumi.ComponentResource):
@@ -59,7 +76,10 @@ class FargateTask(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("shipyard:aws:FargateTask", name, None, opts)
-        self.log_group = aws.cloudwatch.LogGroup(name, retention_in_days=log_retention_days, opts=pulumi.ResourceOptions(parent=self))
+        # Encrypted with the app's key, whose policy lets CloudWatch Logs use it (components/aws/logs.py).
+        self.log_group = aws.cloudwatch.LogGroup(
+            name, retention_in_days=log_retention_days, kms_key_id=wiring.kms_key_arn, opts=pulumi.ResourceOptions(parent=self)
+        )
         region = aws.get_region_output(opts=pulumi.InvokeOptions(parent=self)).region
         # `amazonaws.com`, or `amazonaws.com.cn` in the China partition.
         dns_suffix = aws.get_partition_output(opts=pulumi.InvokeOptions(parent=self)).dns_suffix
@@ -99,6 +119,8 @@ class FargateTask(pulumi.ComponentResource):
                         StringEquals={"kms:ViaService": pulumi.Output.concat("s3.", region, ".", dns_suffix)},
                     )
                 )
+        if container.exec_enabled:
+            task.append(allow(EXEC_ACTIONS, ["*"]))
         self.task_role, task_policy = service_role(
             f"{name}-task", "ecs-tasks.amazonaws.com", task, self, f"{name}: the application's own permissions"
         )
@@ -116,6 +138,11 @@ class FargateTask(pulumi.ComponentResource):
             "environment": [{"name": k, "value": v} for k, v in sorted(wiring.env.items())],
             "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(wiring.secrets.items())],
             "linuxParameters": {"initProcessEnabled": True},
+            "stopTimeout": container.stop_timeout,
+            # Read-only root: the app writes to /tmp only, a task-local scratch volume.
+            "readonlyRootFilesystem": True if container.read_only_root_filesystem else None,
+            "mountPoints": [{"sourceVolume": SCRATCH, "containerPath": "/tmp"}] if container.read_only_root_filesystem else None,  # noqa: S108 - a task-local volume, not a shared /tmp
+            "healthCheck": {"command": ["CMD", *container.health_command], **HEALTH_CHECK} if container.health_command else None,
             "logConfiguration": {
                 "logDriver": "awslogs",
                 "options": {"awslogs-group": self.log_group.name, "awslogs-region": region, "awslogs-stream-prefix": "app"},
@@ -133,6 +160,7 @@ class FargateTask(pulumi.ComponentResource):
             execution_role_arn=self.execution_role.arn,
             task_role_arn=self.task_role.arn,
             container_definitions=pulumi.Output.json_dumps([{k: v for k, v in definition.items() if v is not None}]),
+            volumes=[{"name": SCRATCH}] if container.read_only_root_filesystem else None,
             # Tasks started before these exist cannot read their secrets or pull their image.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[*execution_policy, *task_policy, *wiring.needs]),
         )

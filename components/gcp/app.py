@@ -11,13 +11,15 @@ from components.gcp.apis import ProjectApis, required_apis
 from components.gcp.buckets import Buckets
 from components.gcp.cache import Cache
 from components.gcp.calls import invoker_grant, run_url
-from components.gcp.database import Database
+from components.gcp.connections import max_connections
+from components.gcp.dashboard import Dashboard
+from components.gcp.database import TIER, Database
 from components.gcp.edge import Edge
 from components.gcp.identity import WorkloadIdentity
 from components.gcp.job import ScheduledJob, cloud_run_job
 from components.gcp.naming import service_account_id
 from components.gcp.network import Network
-from components.gcp.observability import Monitoring
+from components.gcp.observability import Monitoring, Watched
 from components.gcp.registry import Registry
 from components.gcp.secrets import AppSecrets
 from components.gcp.service import HttpService, WorkerPool
@@ -52,7 +54,18 @@ class GcpApp(pulumi.ComponentResource):
         registry = Registry(name, settings, app.services, app.version, app.protect, opts=after_apis)
         secrets = AppSecrets(name, name, app.secrets, secret_values, app.protect, opts=after_apis)
         database = (
-            Database(name, name, app.database, settings, app.protect, app.production, network.network, private, opts=after_apis)
+            Database(
+                name,
+                name,
+                app.database,
+                settings,
+                app.protect,
+                app.production,
+                network.network,
+                private,
+                opts=after_apis,
+                max_connections=max_connections(settings.database_tier or TIER[app.database.size]),
+            )
             if app.database
             else None
         )
@@ -61,7 +74,7 @@ class GcpApp(pulumi.ComponentResource):
             if managed_cache is not None
             else None
         )
-        buckets = Buckets(name, name, region, app.buckets, app.protect, opts=after_apis)
+        buckets = Buckets(name, name, region, app.buckets, app.protect, opts=after_apis, project=project)
 
         called = sorted({callee for svc in app.services.values() for callee in svc.calls})
         project_number = gcp.organizations.get_project_output(project_id=project, opts=pulumi.InvokeOptions(parent=self)).number
@@ -97,10 +110,21 @@ class GcpApp(pulumi.ComponentResource):
             if svc.kind == "http":
                 behind_load_balancer = app.domain is not None and svc.is_public
                 http[svc_name] = HttpService(
-                    workload, svc, region, spec, egress(svc_name), identity, behind_load_balancer, wired.needs, opts=after_apis
+                    workload,
+                    svc,
+                    region,
+                    spec,
+                    egress(svc_name),
+                    identity,
+                    behind_load_balancer,
+                    wired.needs,
+                    opts=after_apis,
+                    volumes=wired.volumes(),
                 ).service
             else:
-                workers[svc_name] = WorkerPool(workload, svc, region, spec, egress(svc_name), identity, wired.needs, opts=after_apis).pool
+                workers[svc_name] = WorkerPool(
+                    workload, svc, region, spec, egress(svc_name), identity, wired.needs, opts=after_apis, volumes=wired.volumes()
+                ).pool
 
         jobs: dict[str, gcp.cloudrunv2.Job] = {}
         if app.jobs:
@@ -118,7 +142,17 @@ class GcpApp(pulumi.ComponentResource):
                 job_wiring = wire(job.service, identity, job)
                 spec = container(registry.images[job.service], job.command, None, job.cpu, job.memory, job_wiring)
                 jobs[job_name] = ScheduledJob(
-                    workload, job, project, region, spec, egress(job.service), identity, invoker, job_wiring.needs, opts=after_apis
+                    workload,
+                    job,
+                    project,
+                    region,
+                    spec,
+                    egress(job.service),
+                    identity,
+                    invoker,
+                    job_wiring.needs,
+                    job_wiring.volumes(),
+                    opts=after_apis,
                 ).job
 
         migration: dict[str, object] | None = None
@@ -130,7 +164,16 @@ class GcpApp(pulumi.ComponentResource):
             release_wiring = wire(release.service, identity, release=True)
             spec = container(registry.images[release.service], release.command, None, release.cpu, release.memory, release_wiring)
             migrate_job = cloud_run_job(
-                f"{name}-migrate", region, identity, spec, egress(release.service), 0, release.timeout_seconds, release_wiring.needs, self
+                f"{name}-migrate",
+                region,
+                identity,
+                spec,
+                egress(release.service),
+                0,
+                release.timeout_seconds,
+                release_wiring.needs,
+                self,
+                release_wiring.volumes(),
             )
             migration = {"job": migrate_job.name, "region": region, "project": project}
 
@@ -141,14 +184,39 @@ class GcpApp(pulumi.ComponentResource):
 
         public = {n: s for n, s in http.items() if app.services[n].is_public}
         routes = app.routes_most_specific_first()
-        edge = Edge(name, app.domain, region, routes, public, opts=after_apis) if app.domain is not None and public else None
+        edge = (
+            Edge(name, app.domain, region, routes, public, opts=after_apis, waf_mode=app.waf_mode, production=app.production)
+            if app.domain is not None and public
+            else None
+        )
         if edge is None and public:
             pulumi.log.warn(
                 "no domain is set: services are reachable only at their run.app URLs, without Cloud Armor or CDN. "
                 "Set `domain` for the load balancer.",
                 resource=self,
             )
-        Monitoring(name, project, app.alerts, app.domain, app.services, public, opts=after_apis)
+        watched = Watched(
+            region=region,
+            workers={n: (pool, app.services[n].instances.min) for n, pool in workers.items()},
+            jobs=jobs,
+            database=database.instance if database else None,
+            database_max_connections=max_connections(settings.database_tier or TIER[app.database.size]) if app.database else None,
+            cache=cache.instance if cache else None,
+        )
+        webhook = app.alerts.webhook_secret
+        Monitoring(
+            name,
+            project,
+            app.alerts,
+            app.domain,
+            app.services,
+            http,
+            opts=after_apis,
+            watched=watched,
+            # The URL is a supplied secret: its value comes from the stack's encrypted secretValues, never the plain config.
+            webhook_url=secret_values[webhook] if webhook else None,
+        )
+        dashboard = Dashboard(name, project, http, watched, opts=after_apis)
 
         catch_all = [n for n, path in app.routes_most_specific_first() if path == "/"]
         self.outputs = {
@@ -162,5 +230,6 @@ class GcpApp(pulumi.ComponentResource):
             "registryUrl": registry.url,
             "buckets": {n: b.name for n, b in buckets.buckets.items()},
             "migration": migration,
+            "dashboardUrl": dashboard.url,
         }
         self.register_outputs(self.outputs)

@@ -1,4 +1,16 @@
-"""Cloud Storage buckets: uniform access, public access prevented, versioning and lifecycle from the model."""
+"""Cloud Storage buckets: uniform access, public access prevented, versioning and lifecycle from the model.
+
+Access logging: Cloud Audit Logs' Data Access logs for Cloud Storage (DATA_READ and DATA_WRITE: who read, wrote or
+listed which object, with the caller's identity), not usage logs. Cloud Storage docs, "Usage logs & storage logs":
+Cloud Audit Logs is the recommended way to log API operations; usage logs are for access granted to allUsers or
+allAuthenticatedUsers. Audit logs go to Cloud Logging with the project's other logs and retention, and need no logs
+bucket or grant to the legacy analytics group.
+Data Access logs are off by default and turned on per service in the project's IAM policy (Cloud Audit Logs, "Enable
+Data Access audit logs"), so the setting is project-wide: it covers every bucket in the project, and the audit config
+resource owns the project's whole audit config for storage.googleapis.com. It is retained when the stack is destroyed
+(`retain_on_delete`), so a second stack in the same project keeps its logs. Not logged by Data Access logs: reads of
+public objects by anonymous callers (README, "Hardening: what is not done, and why").
+"""
 
 from __future__ import annotations
 
@@ -9,6 +21,9 @@ import pulumi_gcp as gcp
 
 from components.stateful import keep
 from stacks.model import Bucket
+
+STORAGE_SERVICE = "storage.googleapis.com"
+DATA_ACCESS_LOG_TYPES = ("DATA_READ", "DATA_WRITE")
 
 
 class Buckets(pulumi.ComponentResource):
@@ -22,9 +37,19 @@ class Buckets(pulumi.ComponentResource):
         buckets: Mapping[str, Bucket],
         protect: bool,
         opts: pulumi.ResourceOptions | None = None,
+        project: str | None = None,
     ) -> None:
+        """One bucket per entry of `buckets`, named `<name>-<bucket>`; with `project`, Data Access audit logs for them."""
         super().__init__("shipyard:gcp:Buckets", name, None, opts)
         self.buckets = {n: self._bucket(f"{name}-{n}", app_name, region, spec, protect) for n, spec in buckets.items()}
+        if self.buckets and project is not None:
+            gcp.projects.IAMAuditConfig(
+                f"{name}-storage-data-access",
+                project=project,
+                service=STORAGE_SERVICE,
+                audit_log_configs=[{"log_type": log_type} for log_type in DATA_ACCESS_LOG_TYPES],
+                opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
+            )
         self.register_outputs({n: b.name for n, b in self.buckets.items()})
 
     def _bucket(self, name: str, app_name: str, region: str, spec: Bucket, protect: bool) -> gcp.storage.Bucket:

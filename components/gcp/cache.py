@@ -9,6 +9,8 @@ from components.gcp.secrets import SecretRef, store_secret
 from components.stateful import keep
 from stacks import model
 
+# Where every workload that uses the cache finds its CA certificate.
+CA_DIRECTORY, CA_FILE = "/var/run/secrets/redis", "ca.pem"
 VERSION = {"6": "REDIS_6_X", "7": "REDIS_7_2"}
 
 
@@ -48,7 +50,17 @@ class Cache(pulumi.ComponentResource):
             labels={"app": app_name},
             opts=keep(self, protect, depends_on=depends_on),
         )
-        url = pulumi.Output.format("rediss://:{0}@{1}:{2}/0", self.instance.auth_string, self.instance.host, self.instance.port)
+        # redis-py and Celery need `ssl_cert_reqs` on a rediss:// URL (Celery refuses one without it), and Memorystore's
+        # server certificate is signed by its own CA: clients read it from the file every workload has mounted there.
+        # Sources: Celery docs, "Using Redis" (broker_use_ssl / rediss:// with ssl_cert_reqs); Memorystore docs,
+        # "In-transit encryption" (download the instance's CA); redis-py `from_url` (ssl_* query arguments).
+        url = pulumi.Output.format(
+            "rediss://:{0}@{1}:{2}/0?ssl_cert_reqs=required&ssl_ca_certs={3}",
+            self.instance.auth_string,
+            self.instance.host,
+            self.instance.port,
+            f"{CA_DIRECTORY}/{CA_FILE}",
+        )
         self.url = store_secret(f"{name}-redis-url", pulumi.Output.secret(url), protect, self)
         # Clients verify the server with this CA; it is public, but ships next to the URL as a secret for one path.
         ca = self.instance.server_ca_certs.apply(lambda certs: certs[0]["cert"] if certs else "")

@@ -16,12 +16,25 @@ USERNAME = "app"
 PORT = 5432
 # Neutral size -> tier (dedicated cores; shared-core tiers carry no SLA).
 TIER = {"small": "db-custom-1-3840", "medium": "db-custom-2-7680", "large": "db-custom-4-15360", "xlarge": "db-custom-8-30720"}
+# Logging for production. Source: Cloud SQL for PostgreSQL docs, "Configure database flags" (supported flags) and
+# "Audit for PostgreSQL using pgAudit".
+# - Slow queries: every statement that runs a second or longer is logged with its duration.
+# - pgAudit: `cloudsql.enable_pgaudit` loads the extension; `pgaudit.log` picks the classes. `ddl` (schema changes) and
+#   `role` (grants, roles, passwords changed) are the audit trail of who changed the database's shape and access.
+#   `read` and `write` would log every statement the application runs: the volume, the cost of Cloud Logging, and the
+#   personal data in statement text outweigh them here (Cloud SQL writes audit records to the instance's disk before
+#   sending them, and warns that heavy auditing uses disk). The records reach Cloud Logging as Data Access audit logs
+#   (cloudaudit.googleapis.com/data_access). Cloud SQL cannot create the extension for the stack ("Cloud SQL doesn't
+#   support using Terraform to create the pgAudit extension"): run `CREATE EXTENSION IF NOT EXISTS pgaudit;` once in
+#   the database, e.g. in a migration (README, "Hardening").
 FLAGS = {
     "log_connections": "on",
     "log_disconnections": "on",
     "log_lock_waits": "on",
     "log_checkpoints": "on",
     "log_min_duration_statement": "1000",
+    "cloudsql.enable_pgaudit": "on",
+    "pgaudit.log": "ddl,role",
 }
 
 
@@ -49,6 +62,7 @@ class Database(pulumi.ComponentResource):
         network: gcp.compute.Network,
         depends_on: list[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
+        max_connections: int | None = None,
     ) -> None:
         """PostgreSQL on `network`'s private service access (`depends_on` holds that peering); the tier comes from
         `settings.database_tier` or the size, and `production` keeps backups after the instance is deleted."""
@@ -78,7 +92,11 @@ class Database(pulumi.ComponentResource):
                 "transaction_log_retention_days": min(db.backup_retention_days, 7),
                 "backup_retention_settings": {"retained_backups": db.backup_retention_days, "retention_unit": "COUNT"},
             },
-            "database_flags": [{"name": k, "value": v} for k, v in FLAGS.items()],
+            # With the connection budget the stack checked the workloads against.
+            "database_flags": [
+                {"name": k, "value": v}
+                for k, v in {**FLAGS, **({"max_connections": str(max_connections)} if max_connections else {})}.items()
+            ],
             "maintenance_window": {"day": 7, "hour": 4, "update_track": "stable"},
             "insights_config": {"query_insights_enabled": True},
             "user_labels": {"app": app_name},

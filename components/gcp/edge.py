@@ -1,4 +1,12 @@
-"""The public edge: a global external HTTPS load balancer with Cloud Armor, CDN for the web, and DNS."""
+"""The public edge: a global external HTTPS load balancer with Cloud Armor, CDN for the web, and DNS.
+
+Certificates: a new `domain.name` replaces the Google-managed certificate (`managed.domains` is ForceNew). Its name is
+autonamed, so Pulumi's default create-before-delete creates the new certificate under a new name next to the old
+one, moves the HTTPS proxy to it (an update of `ssl_certificates`, which depends on the new certificate), and deletes
+the old one last; Compute Engine refuses to delete a certificate a proxy still uses (resourceInUseByAnotherResource).
+A Google-managed certificate is provisioned only once it is attached and the new name resolves to the load balancer,
+so the new name serves TLS some minutes after the DNS change, not before.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,7 @@ from typing import Any
 import pulumi
 import pulumi_gcp as gcp
 
+from stacks.config import ConfigError
 from stacks.model import Domain
 
 # Cloud Armor preconfigured WAF rules (OWASP CRS). Source: Cloud Armor docs, "Preconfigured WAF rules".
@@ -20,6 +29,8 @@ WAF_RULES = (
     "scannerdetection-v33-stable",
     "protocolattack-v33-stable",
     "sessionfixation-v33-stable",
+    # Log4j (CVE-2021-44228, CVE-2021-45046). Source: Cloud Armor docs, "Preconfigured WAF rules", cve-canary.
+    "cve-canary",
 )
 RATE_LIMIT_PER_MINUTE = 600
 LOWEST_PRIORITY = 2147483647
@@ -37,16 +48,25 @@ class Edge(pulumi.ComponentResource):
         routes: Sequence[tuple[str, str]],
         services: Mapping[str, gcp.cloudrunv2.Service],
         opts: pulumi.ResourceOptions | None = None,
+        waf_mode: str = "block",
+        production: bool = False,
     ) -> None:
         """`routes`: (service, path) for `services` (one or more paths each), most specific first, the catch-all `/`
-        last (`App.routes_most_specific_first`). The catch-all, or else the last route, answers what no path matches."""
+        last (`App.routes_most_specific_first`). The catch-all, or else the last route, answers what no path matches.
+        With `waf_mode: count`, Cloud Armor's rules run in preview: matches are logged, nothing is denied."""
         paths = [path for _, path in routes]
         routed = {service for service, _ in routes}
         if not routes or len(set(paths)) != len(paths) or routed != set(services):
             raise ValueError(f"Edge {name}: routes name {sorted(routed)}, services are {sorted(services)}; each path goes to one service")
         super().__init__("shipyard:gcp:Edge", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        policy = self._armor(name)
+        if waf_mode == "count" and production:
+            pulumi.log.warn(
+                "wafMode is count: Cloud Armor previews its rules, logging what they match but denying nothing. "
+                "Set wafMode: block once its logs show no legitimate traffic matched.",
+                resource=self,
+            )
+        policy = self._armor(name, preview=waf_mode == "count")
         backends: dict[str, gcp.compute.BackendService] = {}
         for svc_name, service in services.items():
             neg = gcp.compute.RegionNetworkEndpointGroup(
@@ -142,17 +162,31 @@ class Edge(pulumi.ComponentResource):
         def pick(zones: list[Any]) -> str:
             names = [z.name for z in zones if z.dns_name == wanted and z.visibility == "public"]
             if not names:
-                raise ValueError(f"domain.zone: no public Cloud DNS managed zone for {wanted} in this project")
+                # Known only once the project's zones are listed. A ConfigError (a RunError, which the SDK passes through
+                # unwrapped, unlike a ValueError) prints as one line naming the key, without a traceback.
+                public = sorted(str(z.dns_name).rstrip(".") for z in zones if z.visibility == "public")
+                raise ConfigError(
+                    [
+                        f"domain.zone: no public Cloud DNS managed zone for {wanted} in this project; allowed: the DNS name or "
+                        f"the name of one of its public zones ({', '.join(public) or 'it has none'}), or no zone (create the "
+                        "record yourself)"
+                    ]
+                )
             return str(names[0])
 
         return gcp.dns.get_managed_zones_output(opts=pulumi.InvokeOptions(parent=self)).managed_zones.apply(pick)
 
-    def _armor(self, name: str) -> gcp.compute.SecurityPolicy:
+    def _armor(self, name: str, preview: bool) -> gcp.compute.SecurityPolicy:
+        # `preview`: Cloud Armor evaluates the rule and logs its outcome without enforcing it (Cloud Armor docs,
+        # "Security policy overview", preview mode). The default rule is never previewed: it allows.
         rules: list[dict[str, object]] = [
             {
                 "priority": 1000 + index,
                 "action": "deny(403)",
+                "preview": preview,
                 "description": f"OWASP preconfigured rule {rule}",
+                # Sensitivity 1: the high-confidence signatures only, fewest false positives (Cloud Armor docs,
+                # "Tune preconfigured WAF rules").
                 "match": {"expr": {"expression": f"evaluatePreconfiguredWaf('{rule}', {{'sensitivity': 1}})"}},
             }
             for index, rule in enumerate(WAF_RULES)
@@ -161,6 +195,7 @@ class Edge(pulumi.ComponentResource):
             {
                 "priority": 2000,
                 "action": "rate_based_ban",
+                "preview": preview,
                 "description": f"ban clients above {RATE_LIMIT_PER_MINUTE} requests a minute for 10 minutes",
                 "match": {"versioned_expr": "SRC_IPS_V1", "config": {"src_ip_ranges": ["*"]}},
                 "rate_limit_options": {
@@ -181,5 +216,11 @@ class Edge(pulumi.ComponentResource):
             }
         )
         return gcp.compute.SecurityPolicy(
-            name, description="WAF and rate limiting in front of every backend", rules=rules, opts=pulumi.ResourceOptions(parent=self)
+            name,
+            description="WAF and rate limiting in front of every backend",
+            rules=rules,
+            # Parse JSON bodies, so the WAF rules see their values rather than the raw text, which otherwise raises false
+            # positives on JSON APIs (Cloud Armor docs, "Best practices": enable JSON parsing).
+            advanced_options_config={"json_parsing": "STANDARD"},
+            opts=pulumi.ResourceOptions(parent=self),
         )

@@ -28,6 +28,7 @@ def cloud_run_job(
     timeout_seconds: int,
     needs: list[pulumi.Resource],
     parent: pulumi.Resource,
+    volumes: list[dict[str, Any]] | None = None,
 ) -> gcp.cloudrunv2.Job:
     """One task per execution, with the workload's own identity and VPC egress."""
     return gcp.cloudrunv2.Job(
@@ -45,6 +46,7 @@ def cloud_run_job(
                 "timeout": f"{timeout_seconds}s",
                 "vpc_access": vpc_access,
                 "containers": [container],
+                **({"volumes": volumes} if volumes else {}),
             },
         },
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[*identity.grants, *needs]),
@@ -66,10 +68,11 @@ class ScheduledJob(pulumi.ComponentResource):
         identity: WorkloadIdentity,
         invoker: gcp.serviceaccount.Account,
         needs: list[pulumi.Resource],
+        volumes: list[dict[str, Any]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("shipyard:gcp:ScheduledJob", name, None, opts)
-        self.job = cloud_run_job(name, region, identity, container, vpc_access, job.retries, job.timeout_seconds, needs, self)
+        self.job = cloud_run_job(name, region, identity, container, vpc_access, job.retries, job.timeout_seconds, needs, self, volumes)
         # The invoker may run this job and nothing else.
         may_run = gcp.cloudrunv2.JobIamMember(
             f"{name}-invoker",

@@ -32,6 +32,7 @@ class HttpService(pulumi.ComponentResource):
         behind_load_balancer: bool,
         needs: list[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
+        volumes: list[dict[str, Any]] | None = None,
     ) -> None:
         super().__init__("shipyard:gcp:HttpService", name, None, opts)
         health = svc.effective_health_path
@@ -56,6 +57,7 @@ class HttpService(pulumi.ComponentResource):
                 "scaling": {"min_instance_count": svc.scaling.min, "max_instance_count": svc.scaling.max},
                 "vpc_access": vpc_access,
                 "containers": [spec],
+                **({"volumes": volumes} if volumes else {}),
                 # Long-lived connections: a request (a WebSocket is one) may last this long, and a client comes back
                 # to the instance that holds its session. Source: Cloud Run docs, "Using WebSockets".
                 **({"timeout": f"{svc.websocket.timeout_seconds}s", "session_affinity": svc.websocket.affinity} if svc.websocket else {}),
@@ -90,6 +92,7 @@ class WorkerPool(pulumi.ComponentResource):
         identity: WorkloadIdentity,
         needs: list[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
+        volumes: list[dict[str, Any]] | None = None,
     ) -> None:
         super().__init__("shipyard:gcp:WorkerPool", name, None, opts)
         self.pool = gcp.cloudrunv2.WorkerPool(
@@ -106,6 +109,7 @@ class WorkerPool(pulumi.ComponentResource):
                 "service_account": identity.email,
                 "vpc_access": vpc_access,
                 "containers": [container],
+                **({"volumes": volumes} if volumes else {}),
             },
             opts=pulumi.ResourceOptions(parent=self, depends_on=[*identity.grants, *needs]),
         )

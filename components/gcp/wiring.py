@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
+from components.gcp.cache import CA_DIRECTORY, CA_FILE
 from components.gcp.identity import WorkloadIdentity
 from components.gcp.secrets import SecretRef
-from components.gcp.workload import Wiring
+from components.gcp.workload import SecretFile, Wiring
 from stacks.wiring import CloudValue, Needs, SecretValue
 
 PLATFORM_SET = "PORT"
@@ -65,4 +66,6 @@ def run_wiring(needs: Needs, stores: Stores, identity: WorkloadIdentity) -> Wiri
         wired.needs += stores.database_needs
     if needs.cache:
         wired.needs += stores.cache_needs
+        # The URL names the CA file (ssl_ca_certs): mount it where it says.
+        wired.files.append(SecretFile("redis-ca", CA_DIRECTORY, CA_FILE, stores.cache_secrets["ca"]))
     return wired

@@ -11,12 +11,30 @@ from components.gcp.secrets import SecretRef
 
 
 @dataclass
+class SecretFile:
+    """A secret the container reads as a file: `<directory>/<filename>`, from volume `volume`."""
+
+    volume: str
+    directory: str
+    filename: str
+    ref: SecretRef
+
+
+@dataclass
 class Wiring:
     env: dict[str, pulumi.Input[str]] = field(default_factory=dict)
     secrets: dict[str, SecretRef] = field(default_factory=dict)
     # What must exist before an instance starts: Cloud Run checks its IAM grants when it deploys a revision,
     # and the container connects to the database user, the cache and the private routes as it starts.
     needs: list[pulumi.Resource] = field(default_factory=list)
+    files: list[SecretFile] = field(default_factory=list)
+
+    def volumes(self) -> list[dict[str, Any]]:
+        """The template's volumes for `files`: each a Secret Manager secret, pinned to its version."""
+        return [
+            {"name": f.volume, "secret": {"secret": f.ref.secret.secret_id, "items": [{"version": f.ref.version, "path": f.filename}]}}
+            for f in self.files
+        ]
 
     def container_env(self) -> list[dict[str, Any]]:
         plain = [{"name": k, "value": v} for k, v in sorted(self.env.items())]
@@ -39,6 +57,8 @@ def container(
     full = [*(command or []), *(args or [])]
     if full:
         spec["args"] = full
+    if wiring.files:
+        spec["volume_mounts"] = [{"name": f.volume, "mount_path": f.directory} for f in wiring.files]
     return spec
 
 

@@ -37,8 +37,9 @@ RULES: dict[str, TypeRule] = {
             "certificateAuthorityArn",
             "validationOptions",
         ),
-        source=f"unverified: {TF}acm/certificate.go (domain_name, subject_alternative_names, validation_method, key_algorithm, "
-        "certificate_authority_arn, validation_option ForceNew; imported certificate_body/private_key update in place)",
+        source=f"{TF}acm/certificate.go (domain_name, subject_alternative_names, validation_method, key_algorithm, "
+        "certificate_authority_arn, validation_option ForceNew; imported certificate_body/private_key update in place; "
+        "no name, so a replacement coexists with the old certificate, whose delete retries ResourceInUseException 20 min)",
     ),
     "aws:acm/certificateValidation:CertificateValidation": TypeRule(
         replace_on=("certificateArn", "validationRecordFqdns"),
@@ -55,6 +56,28 @@ RULES: dict[str, TypeRule] = {
     "aws:appautoscaling/target:Target": TypeRule(
         replace_on=("resourceId", "scalableDimension", "serviceNamespace"),
         source=f"unverified: {TF}appautoscaling/target.go (resource_id, scalable_dimension, service_namespace ForceNew)",
+    ),
+    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": TypeRule(
+        # The program names it `<app>-<stack>`; CloudFormation documents ConfigurationName 1-128 [A-Za-z0-9-_].
+        name_key="configurationName",
+        max_length=128,
+        pattern=r"\A[A-Za-z0-9_-]+\Z",
+        # No attribute RequiresReplace in the framework schema. UpdateSlackChannelConfiguration takes neither the name nor
+        # the workspace, so changing either is sent as an update the API cannot apply; change them by replacing the
+        # resource (`pulumi up --replace`).
+        replace_on=(),
+        source=f"{TF}chatbot/slack_channel_configuration.go (plugin-framework schema: no RequiresReplace plan modifiers; "
+        "configuration_name, iam_role_arn, slack_channel_id, slack_team_id Required); pulumi-aws: not `name`, so not "
+        "autonamed; AWS::Chatbot::SlackChannelConfiguration ConfigurationName 1-128 ^[A-Za-z0-9-_]+$",
+    ),
+    "aws:cloudwatch/dashboard:Dashboard": TypeRule(
+        name_key="dashboardName",
+        max_length=255,
+        pattern=r"\A[0-9A-Za-z_-]+\Z",
+        replace_on=("dashboardName",),
+        source=f"{TF}cloudwatch/dashboard.go (dashboard_name Required, ForceNew; dashboard_body updates in place by "
+        f"PutDashboard); {TF}cloudwatch/validate.go validDashboardName (255, ^[0-9A-Za-z_-]+$); pulumi-aws: not `name`, so "
+        "not autonamed",
     ),
     "aws:cloudwatch/eventRule:EventRule": TypeRule(
         name_key="name",
@@ -272,6 +295,11 @@ RULES: dict[str, TypeRule] = {
         source=f"{PULUMI} AutoName(name, 64); {TF}iam/role.go (name, name_prefix, path ForceNew; roleNameMaxLen 64, "
         "prefix 64-26; validResourceName [\\w+=,.@-])",
     ),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": TypeRule(
+        # No name: the cloud object is the pair (role, policy ARN).
+        replace_on=("role", "policyArn"),
+        source=f"{PULUMI} no `name` input, so not autonamed; {TF}iam/role_policy_attachment.go (no Update: role, policy_arn ForceNew)",
+    ),
     "aws:iam/rolePolicy:RolePolicy": TypeRule(
         name_key="name",
         autonamed=True,
@@ -400,6 +428,12 @@ RULES: dict[str, TypeRule] = {
         replace_on=("bucket", "expectedBucketOwner"),
         source=f"unverified: {TF}s3/bucket_lifecycle_configuration.go (bucket, expected_bucket_owner RequiresReplace)",
     ),
+    "aws:s3/bucketLogging:BucketLogging": TypeRule(
+        replace_on=("bucket", "expectedBucketOwner"),
+        source=f"{PULUMI} no `name` input (v6 token BucketLoggingV2, now aws:s3/bucketLogging:BucketLogging); "
+        f"{TF}s3/bucket_logging.go (bucket, expected_bucket_owner ForceNew; target_bucket, target_prefix, target_grant, "
+        "target_object_key_format update in place with PutBucketLogging)",
+    ),
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": TypeRule(
         replace_on=("bucket",),
         source=f"unverified: {TF}s3/bucket_ownership_controls.go (bucket ForceNew; rule updates in place)",
@@ -463,6 +497,18 @@ RULES: dict[str, TypeRule] = {
         replace_on=("name", "namespaceId", "type", "healthCheckCustomConfig", "dnsConfig.namespaceId", "dnsConfig.routingPolicy"),
         source=f"{DEFAULT_AUTONAME}; unverified: {TF}servicediscovery/service.go (name, namespace_id, type, "
         "health_check_custom_config, dns_config.namespace_id, dns_config.routing_policy ForceNew); AWS CreateService Name 127",
+    ),
+    "aws:sfn/stateMachine:StateMachine": TypeRule(
+        name_key="name",
+        autonamed=True,
+        prefix_key="namePrefix",
+        max_length=80,
+        pattern=r"\A[0-9A-Za-z_-]+\Z",
+        # The bridge autonames up to 255 characters; Step Functions allows 80.
+        replace_on=("name", "namePrefix", "type"),
+        source=f"{DEFAULT_AUTONAME} (no Fields entry for aws_sfn_state_machine); {TF}sfn/state_machine.go (name, "
+        "name_prefix, type ForceNew; name StringLenBetween(1, 80) ^[0-9A-Za-z_-]+$; definition, role_arn, logging and "
+        "tracing update in place by UpdateStateMachine)",
     ),
     "aws:sns/topic:Topic": TypeRule(
         name_key="name",

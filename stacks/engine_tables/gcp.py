@@ -322,6 +322,14 @@ RULES: dict[str, TypeRule] = {
         replace_on=("checkerType", "httpCheck.requestMethod", "monitoredResource", "project", "resourceGroup", "syntheticMonitor"),
         source=f"{TF}monitoring/resource_monitoring_uptime_check_config.go: `name` is output-only (cloud-assigned id)",
     ),
+    "gcp:projects/iAMAuditConfig:IAMAuditConfig": TypeRule(
+        # No name: the object is the project's audit config for one service. `service` is not ForceNew (a new value
+        # rewrites the project's IAM policy in place); `project` is.
+        replace_on=("project",),
+        source=f"{TF}resourcemanager/iam_project.go (IamProjectSchema: project Required, ForceNew); "
+        "tpgiamresource/resource_iam_audit_config.go (service, audit_log_config not ForceNew; create and update both "
+        "read-modify-write the policy); pulumi-gcp resources.go google_project_iam_audit_config: Tok only (no name)",
+    ),
     "gcp:projects/iAMMember:IAMMember": TypeRule(
         delete_before_replace=True,
         replace_on=(*IAM_MEMBER, "project"),

@@ -6,6 +6,7 @@ and refuses a config that cannot fit, with the arithmetic in the error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from stacks.model import App
@@ -59,3 +60,10 @@ def over_budget(app: App, allowed: int, database: str) -> str | None:
         f"database: the workloads can open {need} connections ({parts}, reserved {RESERVED}) but {database} allows {allowed} "
         "(max_connections); lower services.<name>.databaseConnections or scaling.max, or choose a larger database"
     )
+
+
+def budget_problems(app: App, database: str | None, allowed: Callable[[str], int | None]) -> list[str]:
+    """[the error] when `database` (the instance class or tier) is known, its limit too, and the app does not fit."""
+    limit = allowed(database) if database else None
+    problem = over_budget(app, limit, database) if database and limit else None
+    return [problem] if problem else []

@@ -11,10 +11,11 @@ from components.aws.buckets import Buckets
 from components.aws.cache import Cache, smallest_node_type
 from components.aws.connections import max_connections
 from components.aws.dashboard import Dashboard
-from components.aws.database import INSTANCE_CLASS, Database
+from components.aws.database import Database
 from components.aws.discovery import Discovery
 from components.aws.edge import Edge, Route
 from components.aws.job import ScheduledJob
+from components.aws.limits import database_class
 from components.aws.logs import AccessLogs, app_key_policy
 from components.aws.network import Network
 from components.aws.observability import Alarms, Watched, WatchedJob
@@ -82,8 +83,8 @@ class AwsApp(pulumi.ComponentResource):
                 name,
                 app_name=app.name,
                 spec=app.database,
-                instance_class=settings.database_instance_class or INSTANCE_CLASS[app.database.size],
-                max_connections=max_connections(settings.database_instance_class or INSTANCE_CLASS[app.database.size]),
+                instance_class=database_class(app) or "",
+                max_connections=max_connections(database_class(app) or ""),
                 protect=app.protect,
                 vpc=network.vpc,
                 subnet_ids=network.private_subnet_ids,
@@ -262,7 +263,7 @@ class AwsApp(pulumi.ComponentResource):
         if database is not None and app.database is not None:
             watched.database_id = database.instance.identifier
             watched.database_storage_gb = app.database.storage_gb
-            watched.database_max_connections = max_connections(settings.database_instance_class or INSTANCE_CLASS[app.database.size])
+            watched.database_max_connections = max_connections(database_class(app) or "")
         if cache is not None and app.cache is not None:
             watched.cache_group_id = cache.group.id
             watched.cache_nodes = 2 if app.cache.high_availability else 1

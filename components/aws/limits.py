@@ -10,7 +10,7 @@ from components.aws.connections import max_connections
 from components.aws.edge import MAX_IDLE_TIMEOUT_SECONDS
 from components.aws.schedule import to_eventbridge
 from stacks.config import ConfigError
-from stacks.connections import over_budget
+from stacks.connections import budget_problems
 from stacks.model import App
 
 # Valid Fargate task sizes: vCPU -> allowed memory in MiB.
@@ -141,10 +141,7 @@ def database_class(app: App) -> str | None:
 
 
 def _check_connections(app: App) -> list[str]:
-    instance_class = database_class(app)
-    allowed = max_connections(instance_class) if instance_class else None
-    problem = over_budget(app, allowed, instance_class) if instance_class and allowed else None
-    return [problem] if problem else []
+    return budget_problems(app, database_class(app), max_connections)
 
 
 def _check_websockets(app: App) -> list[str]:

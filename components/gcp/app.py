@@ -13,10 +13,11 @@ from components.gcp.cache import Cache
 from components.gcp.calls import invoker_grant, run_url
 from components.gcp.connections import max_connections
 from components.gcp.dashboard import Dashboard
-from components.gcp.database import TIER, Database
+from components.gcp.database import Database
 from components.gcp.edge import Edge
 from components.gcp.identity import WorkloadIdentity
 from components.gcp.job import ScheduledJob, cloud_run_job
+from components.gcp.limits import database_tier
 from components.gcp.naming import service_account_id
 from components.gcp.network import Network
 from components.gcp.observability import Monitoring, Watched
@@ -64,7 +65,7 @@ class GcpApp(pulumi.ComponentResource):
                 network.network,
                 private,
                 opts=after_apis,
-                max_connections=max_connections(settings.database_tier or TIER[app.database.size]),
+                max_connections=max_connections(database_tier(app) or ""),
             )
             if app.database
             else None
@@ -200,7 +201,7 @@ class GcpApp(pulumi.ComponentResource):
             workers={n: (pool, app.services[n].instances.min) for n, pool in workers.items()},
             jobs=jobs,
             database=database.instance if database else None,
-            database_max_connections=max_connections(settings.database_tier or TIER[app.database.size]) if app.database else None,
+            database_max_connections=max_connections(database_tier(app) or "") if app.database else None,
             cache=cache.instance if cache else None,
         )
         webhook = app.alerts.webhook_secret

@@ -16,7 +16,7 @@ from components.gcp.connections import max_connections
 from components.gcp.registries import pull_problems
 from components.gcp.schedule import check_cloud_scheduler
 from stacks.config import ConfigError
-from stacks.connections import over_budget
+from stacks.connections import budget_problems
 from stacks.model import RESERVED_ENV, App
 
 CLOUD_RUN_CPUS = (1, 2, 4, 6, 8)
@@ -128,10 +128,7 @@ def database_tier(app: App) -> str | None:
 
 
 def _check_connections(app: App) -> list[str]:
-    tier = database_tier(app)
-    allowed = max_connections(tier) if tier else None
-    problem = over_budget(app, allowed, tier) if tier and allowed else None
-    return [problem] if problem else []
+    return budget_problems(app, database_tier(app), max_connections)
 
 
 def _check_unsupported(app: App) -> list[str]:

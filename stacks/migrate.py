@@ -63,7 +63,7 @@ def target_urns(stack: str, root: Path = ROOT) -> list[str]:
     rendering = render(stack, root=root)
     roots = set(_release_roots(app))
     needed = closure(rendering, [r.urn for r in rendering.resources if (r.type, r.name) in roots])
-    return [rendering.engine_urn(r) for r in rendering.resources if r.urn in needed]
+    return [r.urn for r in rendering.resources if r.urn in needed]
 
 
 def _find(resources: list[dict[str, Any]], type_: str, name: str) -> dict[str, Any]:

@@ -77,10 +77,6 @@ class Rendering:
             raise LookupError(f"expected one {type_} named {name!r}, found {len(found)} among {names}")
         return found[0]
 
-    def engine_urn(self, resource: Resource) -> str:
-        """The URN the Pulumi engine gives `resource` (the harness's monitor builds URNs as the engine does)."""
-        return resource.urn
-
 
 class StackFileError(Exception):
     """A stack file is missing, not valid YAML, or not of the shape the Pulumi CLI reads."""

@@ -200,11 +200,6 @@ def _under(path: str, prefixes: Iterable[str]) -> bool:
     return any(bare == p or bare.startswith(f"{p}.") for p in (_strip_indexes(p) for p in prefixes))
 
 
-def _key(resource: Resource) -> tuple[str, str, str | None]:
-    # Mocks keep only the parent's type in a URN; type, name and parent URN identify a resource as the engine does.
-    return resource.type, resource.name, resource.parent
-
-
 def plan(
     before: Rendering,
     after: Rendering,
@@ -215,11 +210,12 @@ def plan(
     `before` stands for the state: a render of the old config, possibly `refreshed`. `changed_config`
     names the config keys that differ, for the warnings about data stores.
     """
-    old = {_key(r): r for r in before.resources}
+    # The harness records the engine's URNs (whole type chain), the identity the engine diffs state by.
+    old = {r.urn: r for r in before.resources}
     steps: list[Step] = []
     replaced: set[str] = set()  # URNs (in `after`) whose outputs become unknown
     for resource in after.resources:
-        previous = old.pop(_key(resource), None)
+        previous = old.pop(resource.urn, None)
         if previous is None:
             steps.append(Step("create", None, resource))
             replaced.add(resource.urn)

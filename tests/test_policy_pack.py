@@ -48,7 +48,7 @@ def engine_args(rendering: Rendering, unknown: bool) -> StackValidationArgs:
         if unknown and r.type in NOT_YET_KNOWN:
             unknown_at(props, NOT_YET_KNOWN[r.type])
         protected = PolicyResourceOptions(r.protect, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
-        resource = PolicyResource(r.type, unknown_checking_proxy(props), rendering.engine_urn(r), r.name,
+        resource = PolicyResource(r.type, unknown_checking_proxy(props), r.urn, r.name,
                                   protected if r.protect else options, None, None, [], {})  # fmt: skip
         by_id.setdefault(f"{r.name}-id", []).append(resource)
         resources.append((r, resource))

@@ -78,7 +78,10 @@ class GcpApp(pulumi.ComponentResource):
         buckets = Buckets(name, name, region, app.buckets, app.protect, opts=after_apis, project=project)
 
         called = sorted({callee for svc in app.services.values() for callee in svc.calls})
-        project_number = gcp.organizations.get_project_output(project_id=project, opts=pulumi.InvokeOptions(parent=self)).number
+        # Looked up only when a service calls another: it is the one part of a run.app URL a name does not give.
+        project_number = (
+            gcp.organizations.get_project_output(project_id=project, opts=pulumi.InvokeOptions(parent=self)).number if called else ""
+        )
         stores = Stores(
             secrets=secrets.refs,
             buckets=buckets.buckets,

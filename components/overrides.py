@@ -18,7 +18,7 @@ from stacks.engine_tables.gcp import RULES as GCP_TYPES
 from stacks.engine_tables.other import RULES as OTHER_TYPES
 from stacks.model import App, Override
 
-TYPES = {"aws": {*AWS_TYPES, *OTHER_TYPES}, "gcp": {*GCP_TYPES, *OTHER_TYPES}}
+TYPES = {"aws": {*AWS_TYPES, *OTHER_TYPES}, "gcp": {*GCP_TYPES, *OTHER_TYPES}, "docker": set(OTHER_TYPES)}
 
 
 def problems(app: App) -> list[str]:

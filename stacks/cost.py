@@ -227,6 +227,20 @@ FREE: dict[str, str] = {
     "random:index/randomPassword:RandomPassword": "no cloud object",
 }
 
+# `cloud: docker`: the containers, networks, volumes, images and certificates cost nothing of their own; the host does.
+HOST_REASON = "the Docker host's own price (a laptop, or a server at its provider's rate): one machine runs every container"
+for _docker_type in (
+    "docker:index/container:Container",
+    "docker:index/network:Network",
+    "docker:index/volume:Volume",
+    "docker:index/remoteImage:RemoteImage",
+    "tls:index/privateKey:PrivateKey",
+    "tls:index/selfSignedCert:SelfSignedCert",
+    "tls:index/certRequest:CertRequest",
+    "tls:index/locallySignedCert:LocallySignedCert",
+):
+    FREE[_docker_type] = "no charge: it runs on, or is kept by, the Docker host, whose price is listed as unpriced"
+
 USAGE: dict[str, str] = {
     "aws:ecr/repository:Repository": "billed per GB of images stored; the image volume is not known",
     "aws:s3/bucket:Bucket": "billed per GB stored and per request; the data volume is not known",
@@ -714,6 +728,8 @@ def unclassified(types: Iterable[str]) -> list[str]:
 def region_of(app: App) -> str:
     if app.aws is not None:
         return app.aws.region
+    if app.docker is not None:
+        return "docker host"
     assert app.gcp is not None
     return app.gcp.region
 
@@ -732,6 +748,8 @@ def estimate(rendering: Rendering, app: App) -> Estimate:
             ctx.unpriced(resource, USAGE[resource.type])
         elif resource.type not in FREE:
             ctx.unpriced(resource, "no price rule for this type in stacks/cost.py")
+    if app.docker is not None:
+        result.unpriced.append(Unpriced("docker:host", app.docker.host or "the local Docker engine", HOST_REASON))
     return result
 
 

@@ -177,6 +177,28 @@ def _gcp_edge(g: _Graph) -> _Edge | None:
     return edge
 
 
+def _docker_edge(g: _Graph) -> _Edge | None:
+    """The proxy's routes, read from the Caddyfile the render uploads into it."""
+    proxy = g.resource("docker:index/container:Container", f"{g.app.name}-proxy")
+    if proxy is None:
+        return None
+    edge = _Edge(balancer="Caddy reverse proxy", domain=g.app.domain.name if g.app.domain else "")
+    text = next((u.get("content", "") for u in proxy.inputs.get("uploads") or [] if u.get("file") == "/etc/caddy/Caddyfile"), "")
+    matchers = dict(re.findall(r"^\s*@(\S+) path (.+)$", text, re.MULTILINE))
+    for matcher, upstream in re.findall(r"^\s*reverse_proxy(?: @(\S+))? (\S+)", text, re.MULTILINE):
+        service = re.sub(r"-\d+:\d+$", "", upstream)
+        edge.routes.setdefault(service, []).extend(matchers[matcher].split() if matcher else ["/"])
+    return edge
+
+
+DOCKER_CONTAINER = "docker:index/container:Container"
+
+
+def _container(g: _Graph, workload: str) -> Resource | None:
+    """A workload's container on Docker: a service's first replica, or the job's or the release step's own."""
+    return g.named(f"{workload}-1", DOCKER_CONTAINER) or g.named(workload, DOCKER_CONTAINER)
+
+
 # ---- workloads and stores
 
 
@@ -194,6 +216,9 @@ def _size(g: _Graph, workload: str) -> str:
             run.type, "Cloud Run job"
         )
         return f"{kind} {limits.get('cpu', '1')} vCPU / {limits.get('memory', '512Mi')}"
+    container = _container(g, workload)
+    if container is not None:
+        return f"container {container.inputs.get('cpus', '')} vCPU / {_number(container.inputs.get('memory')):g} MiB"
     return ""
 
 
@@ -206,7 +231,16 @@ def _present(g: _Graph, workload: str) -> bool:
         "gcp:cloudrunv2/workerPool:WorkerPool",
         "gcp:cloudrunv2/job:Job",
     )
-    return g.named(workload, *types) is not None
+    return g.named(workload, *types) is not None or _container(g, workload) is not None
+
+
+def _docker_store(g: _Graph, what: str) -> tuple[str, Resource] | None:
+    """A data store container and the version of its official image (`postgres:15` -> 15)."""
+    container = g.resource(DOCKER_CONTAINER, f"{g.app.name}-{what}")
+    image = g.resource("docker:index/remoteImage:RemoteImage", f"{g.app.name}-{what}")
+    if container is None or image is None:
+        return None
+    return str(image.inputs.get("name", "")).partition(":")[2], container
 
 
 def _database_label(g: _Graph) -> tuple[str, str] | None:
@@ -221,6 +255,9 @@ def _database_label(g: _Graph) -> tuple[str, str] | None:
         settings = r.inputs.get("settings") or {}
         version = str(r.inputs.get("databaseVersion", "")).replace("POSTGRES_", "")
         return f"PostgreSQL {version}", f"{settings.get('tier', '')} · {settings.get('availabilityType', '')}"
+    docker = _docker_store(g, "postgres")
+    if docker is not None:
+        return f"PostgreSQL {docker[0]}", "container · volume"
     return None
 
 
@@ -243,6 +280,9 @@ def _cache_label(g: _Graph) -> tuple[str, str] | None:
         r = redis[0]
         version = str(r.inputs.get("redisVersion", "")).replace("REDIS_", "").replace("_", ".")
         return f"Redis {version}", f"{r.inputs.get('tier', '')} · {_number(r.inputs.get('memorySizeGb')):g} GB"
+    docker = _docker_store(g, "redis")
+    if docker is not None and g.app.cache is not None:
+        return f"Redis {docker[0]}", f"container · volume · {g.app.cache.memory_gb:g} GB"
     if g.app.cache is not None and g.app.cache.external_url_secret:
         return "Redis (external)", f"URL in secret {g.app.cache.external_url_secret}"
     return None
@@ -259,6 +299,9 @@ def _instances_label(g: _Graph, name: str) -> str:
     if worker_pool is not None:
         count = _number((worker_pool.inputs.get("scaling") or {}).get("manualInstanceCount"))
         return f"{count:g} instances"
+    if g.app.cloud == "docker":
+        low = len([r for r in g.rendering.of_type(DOCKER_CONTAINER) if re.fullmatch(rf"{re.escape(g.app.name)}-{re.escape(name)}-\d+", r.name)])
+        return f"{low} replica{'s' if low != 1 else ''}"
     low, high = svc.instances.min, svc.instances.max
     return f"{low} instance{'s' if low != 1 else ''}" if low == high else f"{low}-{high} instances"
 
@@ -281,7 +324,7 @@ def diagram(rendering: Rendering, app: App) -> str:
     g = _Graph(rendering, app)
     out = g.lines
     out.append("flowchart LR")
-    edge = _aws_edge(g) if app.cloud == "aws" else _gcp_edge(g)
+    edge = {"aws": _aws_edge, "gcp": _gcp_edge, "docker": _docker_edge}[app.cloud](g)
     entry = ""
     if edge is not None:
         out.append('  users(("Internet"))')
@@ -309,7 +352,7 @@ def diagram(rendering: Rendering, app: App) -> str:
         out.append(f"    release[/{_label('migrate (release step)', _size(g, 'migrate'))}/]")
     out.append("  end")
     if jobs:
-        scheduler = "EventBridge Scheduler" if app.cloud == "aws" else "Cloud Scheduler"
+        scheduler = {"aws": "EventBridge Scheduler", "gcp": "Cloud Scheduler", "docker": "busybox crond"}[app.cloud]
         out.append(f"  scheduler([{_label(scheduler)}])")
 
     out.append('  subgraph data["Data stores"]')

@@ -965,6 +965,33 @@ class AwsSettings(Strict):
         return value
 
 
+class DockerSettings(Strict):
+    """One Docker engine: the local one, or a single server's reached over SSH."""
+
+    host: str | None = Field(
+        default=None,
+        pattern=r"^(unix|ssh)://[^\s]+$",
+        description="The Docker engine to deploy to: `ssh://deploy@203.0.113.10` for one server (the SSH user must be "
+        "allowed to use Docker there), or a `unix://` socket. `tcp://` is refused: an engine listening on TCP gives root on "
+        "the host to whoever reaches the port",
+        json_schema_extra={"docs_default": "`DOCKER_HOST`, else the local engine's socket"},
+    )
+    http_port: int = Field(
+        default=8080,
+        ge=1,
+        le=65535,
+        description="Host port the reverse proxy serves plain HTTP on when no `domain` is set (with a domain it takes 80 "
+        "and 443, which a certificate needs)",
+    )
+
+    @field_validator("host")
+    @classmethod
+    def _no_credentials_in_host(cls, value: str | None) -> str | None:
+        if value is not None:
+            _no_credential(value, "host")
+        return value
+
+
 class GcpSettings(Strict):
     project: str = Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$", description="Project ID the stack deploys into")
     region: str = Field(
@@ -1042,7 +1069,9 @@ class App(Strict):
     """One application, rendered to the cloud named by `cloud`."""
 
     name: str = Field(description="Application name, 1-16 of `a-z0-9-` without `--`; prefixes every cloud resource name")
-    cloud: Literal["aws", "gcp"] = Field(description="Where the application runs")
+    cloud: Literal["aws", "gcp", "docker"] = Field(
+        description="Where the application runs: `docker` is one Docker engine, on a laptop or a single server"
+    )
     profile: Literal["production", "development"] = Field(
         default="production",
         description="`development` turns down HA, deletion protection, backup retention, `protect` and NAT gateways where "
@@ -1085,6 +1114,11 @@ class App(Strict):
     gcp: GcpSettings | None = Field(
         default=None, description="GCP settings (only with `cloud: gcp`)", json_schema_extra={"docs_default": "required with `cloud: gcp`"}
     )
+    docker: DockerSettings | None = Field(
+        default=None,
+        description="Docker settings (only with `cloud: docker`)",
+        json_schema_extra={"docs_default": "its keys' defaults with `cloud: docker`"},
+    )
     overrides: list[Override] = Field(
         default=[], description="Typed per-resource input overrides, for what the model cannot express (see README, Escape hatch)"
     )
@@ -1094,11 +1128,16 @@ class App(Strict):
     def _profile_defaults(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        if data.get("cloud") == "aws" and data.get("aws") is None:
-            # Every aws setting has a default, so the block is optional.
-            data = {**data, "aws": {}}
+        for cloud in ("aws", "docker"):
+            if data.get("cloud") == cloud and data.get(cloud) is None:
+                # Every setting of these clouds has a default, so the block is optional.
+                data = {**data, cloud: {}}
         if data.get("profile") == "development":
-            data = _merge_defaults(data, DEVELOPMENT_DEFAULTS)
+            defaults = DEVELOPMENT_DEFAULTS
+            if data.get("cloud") == "docker":
+                # One host has no deletion protection or managed backups to turn down (the renderer refuses both keys).
+                defaults = {**defaults, "database": {"highAvailability": False}}
+            data = _merge_defaults(data, defaults)
         return data
 
     @field_validator("name")
@@ -1179,7 +1218,7 @@ class App(Strict):
 
     @model_validator(mode="after")
     def _references(self) -> App:
-        settings = {"aws": self.aws, "gcp": self.gcp}
+        settings = {"aws": self.aws, "gcp": self.gcp, "docker": self.docker}
         if self.cloud == "gcp" and self.gcp is None:
             raise ModelError("gcp", "cloud is gcp, so the gcp settings block (at least `project`) is required")
         for other in settings:

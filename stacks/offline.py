@@ -8,6 +8,8 @@ both run stacks through `render()`, so what tests check is what users see.
 
 from __future__ import annotations
 
+import hashlib
+
 import json
 import logging
 import math
@@ -471,6 +473,14 @@ _COMPUTED: dict[str, Any] = {
     },
     "random:index/randomPassword:RandomPassword": lambda n, i: {"result": f"generated-{n}"},
     "random:index/randomId:RandomId": lambda n, i: {"hex": "0a1b2c3d", "b64Url": "CGsPPQ"},
+    # Docker: a pulled or built image's ID (content-addressed: a new reference is a new ID), and the exit code of a
+    # container the provider waited on (`attach`): 0, a release that succeeded.
+    "docker:index/remoteImage:RemoteImage": lambda n, i: {"imageId": "sha256:" + hashlib.sha256(str(i.get("name")).encode()).hexdigest()},
+    "docker:index/container:Container": lambda n, i: {"exitCode": 0} if i.get("attach") else {},
+    "tls:index/privateKey:PrivateKey": lambda n, i: {"privateKeyPem": f"-----BEGIN PRIVATE KEY-----\n{n}\n-----END PRIVATE KEY-----\n"},
+    "tls:index/selfSignedCert:SelfSignedCert": lambda n, i: {"certPem": f"-----BEGIN CERTIFICATE-----\n{n}\n-----END CERTIFICATE-----\n"},
+    "tls:index/certRequest:CertRequest": lambda n, i: {"certRequestPem": f"-----BEGIN CERTIFICATE REQUEST-----\n{n}\n-----END CERTIFICATE REQUEST-----\n"},
+    "tls:index/locallySignedCert:LocallySignedCert": lambda n, i: {"certPem": f"-----BEGIN CERTIFICATE-----\n{n}\n-----END CERTIFICATE-----\n"},
     "gcp:secretmanager/secretVersion:SecretVersion": lambda n, i: {"version": "1"},
     "gcp:secretmanager/secret:Secret": lambda n, i: {"secretId": i.get("secretId", n)},
 }

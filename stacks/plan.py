@@ -48,6 +48,7 @@ DATA_STORE_TYPES = frozenset(
         "gcp:storage/bucket:Bucket",
         "gcp:secretmanager/secret:Secret",
         "gcp:artifactregistry/repository:Repository",
+        "docker:index/volume:Volume",
     }
 )
 

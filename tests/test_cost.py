@@ -126,7 +126,7 @@ def test_high_availability_doubles_the_database_lines_where_the_cloud_bills_it_s
 
 
 def test_the_committed_stacks_are_priced_in_their_regions() -> None:
-    for stack in committed_stacks():
+    for stack in [s for s in committed_stacks() if committed_model(s).cloud != "docker"]:
         result = estimate(render_stack(stack), committed_model(stack)).as_dict()
         assert result["currency"] == "USD"
         assert 0 < result["monthlyMin"] <= result["monthlyMax"]
@@ -184,3 +184,10 @@ def test_arm64_tasks_and_a_read_replica_are_priced_at_their_own_rates() -> None:
     # A Single-AZ copy of the primary's class, with its own 50-200 GB of gp3.
     assert replica["read replica"] == pytest.approx((730 * 0.168, 730 * 0.168))
     assert replica["gp3 storage"] == pytest.approx((50 * 0.115, 200 * 0.115))
+
+
+def test_a_docker_stack_costs_its_host_which_is_listed_as_unpriced_not_zero() -> None:
+    result = estimate(render_stack("local"), committed_model("local")).as_dict()
+    assert result["lines"] == [] and result["monthlyMax"] == 0
+    assert [u["type"] for u in result["unpriced"]] == ["docker:host"]
+    assert "host's own price" in result["unpriced"][0]["reason"]

@@ -57,8 +57,15 @@ def test_every_workload_and_store_is_drawn_with_who_reads_what(stack: str) -> No
     for name, job in app.jobs.items():
         assert f'  scheduler -- "{job.schedule} {job.time_zone}" --> {diagrams.node_id("job", name)}' in text
     assert "release[/" in text and "  release --> db" in text
-    for store in ("db[(", "cache[(", "bucket_uploads[("):
+    for store in ("db[(", "cache[(", *(f"{diagrams.node_id('bucket', b)}[(" for b in app.buckets)):
         assert store in text, store
+
+
+def test_the_docker_edge_is_the_proxy_with_the_routes_of_its_caddyfile() -> None:
+    text = drawn("local")
+    assert 'lb["Caddy reverse proxy"]' in text and "waf" not in text
+    assert '  lb -- "/api" --> svc_api' in text and '  lb -- "/" --> svc_web' in text
+    assert 'scheduler(["busybox crond"])' in text and "svc_worker(" in text
 
 
 def test_the_edge_shows_the_load_balancer_its_routes_waf_and_cdn() -> None:

@@ -36,7 +36,7 @@ NIGHTLY = {"schedule": "0 0 * * *", "service": "web", "command": ["run"]}
 REFUSED = {
     "unknown top-level key": (
         {**app(), "servcies": {}},
-        "servcies: unknown key; allowed: alerts, allowMutableTags, aws, buckets, cache, cloud, database, domain",
+        "servcies: unknown key; allowed: alerts, allowMutableTags, aws, buckets, cache, cloud, database, docker, domain",
     ),
     "unknown service key (typo)": (
         with_service(memroy=512),
@@ -153,7 +153,7 @@ REFUSED = {
     ),
     "unknown cloud": (
         app(cloud="azure"),
-        "cloud: Input should be 'aws' or 'gcp'",
+        "cloud: Input should be 'aws', 'gcp' or 'docker'",
     ),
     "wrong type": (
         with_service(cpu="lots"),

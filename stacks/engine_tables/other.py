@@ -1,4 +1,4 @@
-"""Engine rows for the random and docker resources, and for the explicit providers, the stack creates.
+"""Engine rows for the random, docker and tls resources, and for the explicit providers, the stack creates.
 
 Versions read: pulumi-random master (Aug 2026; installed 4.21.4) over terraform-provider-random (plugin framework,
 internal/provider/resource_password.go and resource_id.go); pulumi-docker master (v5.1.0+, installed 5.2.0)
@@ -24,6 +24,67 @@ RULES: dict[str, TypeRule] = {
         # update, i.e. a rebuild and push; registry username/password changes are ignored.
         source="pulumi-docker provider/provider.go: dockerNativeProvider.Diff and diffUpdates (v4-style docker.Image)",
     ),
+    # Docker, for `cloud: docker`. The bridged resources come from kreuzwerker/terraform-provider-docker
+    # (internal/provider/resource_docker_*.go); pulumi-docker's resources.go maps docker_container with
+    # DeleteBeforeReplace and sets autonaming (SetAutonaming(255, "-")), which the program does not rely on: it names
+    # every container, network and volume `<app>-<stack>-<what>` so two stacks share one engine.
+    "docker:index/container:Container": TypeRule(
+        name_key="name",
+        autonamed=True,
+        # Docker's container name grammar (daemon/names: validContainerNamePattern).
+        pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$",
+        # Every input the program sets is ForceNew except restart, memory, cpus-as-shares and the retry count, which
+        # resourceDockerContainerUpdate changes in place.
+        replace_on=(
+            "name", "image", "command", "entrypoints", "envs", "user", "cpus", "readOnly", "tmpfs", "stopTimeout", "init",
+            "securityOpts", "logDriver", "logOpts", "networksAdvanced", "uploads", "labels", "healthcheck", "volumes",
+            "ports", "capabilities", "shmSize", "start", "attach", "mustRun",
+        ),
+        delete_before_replace=True,
+        source="terraform-provider-docker resource_docker_container.go (ForceNew fields) and "
+        "resource_docker_container_funcs.go resourceDockerContainerUpdate (restart, max_retry_count, cpu_shares, memory, "
+        "cpu_set, memory_swap); pulumi-docker provider/resources.go (DeleteBeforeReplace). unverified: mustRun, start and "
+        "attach as ForceNew",
+    ),
+    "docker:index/network:Network": TypeRule(
+        name_key="name",
+        autonamed=True,
+        pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$",
+        replace_on=("name", "driver", "internal", "options", "labels", "ipamConfigs", "attachable", "ipv6"),
+        source="unverified: terraform-provider-docker resource_docker_network.go (every attribute ForceNew)",
+    ),
+    "docker:index/volume:Volume": TypeRule(
+        name_key="name",
+        autonamed=True,
+        pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$",
+        replace_on=("name", "driver", "driverOpts", "labels"),
+        source="unverified: terraform-provider-docker resource_docker_volume.go (every attribute ForceNew)",
+    ),
+    "docker:index/remoteImage:RemoteImage": TypeRule(
+        # `name` is the image reference, the program's choice; a local image of that name is reused.
+        replace_on=("name", "build", "pullTriggers", "triggers", "platform"),
+        source="unverified: terraform-provider-docker resource_docker_image.go (name, build, pull_triggers, triggers and "
+        "platform ForceNew; keep_locally and force_remove updatable)",
+    ),
+    # TLS, for the Docker data stores' certificates: terraform-provider-tls (plugin framework); every input of these
+    # resources has a RequiresReplace plan modifier, and LocallySignedCert is also replaced inside early_renewal_hours.
+    "tls:index/privateKey:PrivateKey": TypeRule(
+        replace_on=("algorithm", "ecdsaCurve", "rsaBits"),
+        source="terraform-provider-tls internal/provider/resource_private_key.go (RequiresReplace on every attribute)",
+    ),
+    "tls:index/selfSignedCert:SelfSignedCert": TypeRule(
+        replace_on=("privateKeyPem", "subject", "isCaCertificate", "validityPeriodHours", "allowedUses", "dnsNames", "earlyRenewalHours"),
+        source="terraform-provider-tls internal/provider/resource_self_signed_cert.go (RequiresReplace on every attribute)",
+    ),
+    "tls:index/certRequest:CertRequest": TypeRule(
+        replace_on=("privateKeyPem", "subject", "dnsNames", "ipAddresses", "uris"),
+        source="terraform-provider-tls internal/provider/resource_cert_request.go (RequiresReplace on every attribute)",
+    ),
+    "tls:index/locallySignedCert:LocallySignedCert": TypeRule(
+        replace_on=("certRequestPem", "caPrivateKeyPem", "caCertPem", "validityPeriodHours", "allowedUses", "earlyRenewalHours", "isCaCertificate"),
+        source="terraform-provider-tls internal/provider/resource_locally_signed_cert.go (RequiresReplace on every attribute)",
+    ),
+    "pulumi:providers:tls": TypeRule(source="pulumi-terraform-bridge DiffConfig; pulumi-tls sets no ForcesProviderReplace"),
     "pulumi:providers:aws": TypeRule(
         # pulumi-aws v7 (installed 7.51.1): changing `region` no longer cascades a replacement. Resources carry their own
         # `region` input, defaulted from the provider, so a provider region change shows on each resource instead.

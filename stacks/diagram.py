@@ -300,7 +300,9 @@ def _instances_label(g: _Graph, name: str) -> str:
         count = _number((worker_pool.inputs.get("scaling") or {}).get("manualInstanceCount"))
         return f"{count:g} instances"
     if g.app.cloud == "docker":
-        low = len([r for r in g.rendering.of_type(DOCKER_CONTAINER) if re.fullmatch(rf"{re.escape(g.app.name)}-{re.escape(name)}-\d+", r.name)])
+        low = len(
+            [r for r in g.rendering.of_type(DOCKER_CONTAINER) if re.fullmatch(rf"{re.escape(g.app.name)}-{re.escape(name)}-\d+", r.name)]
+        )
         return f"{low} replica{'s' if low != 1 else ''}"
     low, high = svc.instances.min, svc.instances.max
     return f"{low} instance{'s' if low != 1 else ''}" if low == high else f"{low}-{high} instances"

@@ -9,7 +9,6 @@ both run stacks through `render()`, so what tests check is what users see.
 from __future__ import annotations
 
 import hashlib
-
 import json
 import logging
 import math
@@ -479,8 +478,12 @@ _COMPUTED: dict[str, Any] = {
     "docker:index/container:Container": lambda n, i: {"exitCode": 0} if i.get("attach") else {},
     "tls:index/privateKey:PrivateKey": lambda n, i: {"privateKeyPem": f"-----BEGIN PRIVATE KEY-----\n{n}\n-----END PRIVATE KEY-----\n"},
     "tls:index/selfSignedCert:SelfSignedCert": lambda n, i: {"certPem": f"-----BEGIN CERTIFICATE-----\n{n}\n-----END CERTIFICATE-----\n"},
-    "tls:index/certRequest:CertRequest": lambda n, i: {"certRequestPem": f"-----BEGIN CERTIFICATE REQUEST-----\n{n}\n-----END CERTIFICATE REQUEST-----\n"},
-    "tls:index/locallySignedCert:LocallySignedCert": lambda n, i: {"certPem": f"-----BEGIN CERTIFICATE-----\n{n}\n-----END CERTIFICATE-----\n"},
+    "tls:index/certRequest:CertRequest": lambda n, i: {
+        "certRequestPem": f"-----BEGIN CERTIFICATE REQUEST-----\n{n}\n-----END CERTIFICATE REQUEST-----\n"
+    },
+    "tls:index/locallySignedCert:LocallySignedCert": lambda n, i: {
+        "certPem": f"-----BEGIN CERTIFICATE-----\n{n}\n-----END CERTIFICATE-----\n"
+    },
     "gcp:secretmanager/secretVersion:SecretVersion": lambda n, i: {"version": "1"},
     "gcp:secretmanager/secret:Secret": lambda n, i: {"secretId": i.get("secretId", n)},
 }

@@ -15,7 +15,6 @@ one of the two starts with '*' ('*/2': vixie cron then requires both, croniter e
 with its range spelling.
 """
 
-
 from __future__ import annotations
 
 from stacks import cron

@@ -96,3 +96,28 @@ def test_no_renderer_names_a_variable_itself() -> None:
 def test_the_wiring_module_knows_no_cloud() -> None:
     source = Path(ROOT / "stacks" / "wiring.py").read_text()
     assert not re.search(r"\b(aws|gcp|pulumi)\b", source.split('"""', 2)[2]), "stacks/wiring.py must stay cloud-neutral"
+
+
+def test_the_docker_renderer_gives_each_workload_what_the_wiring_decides() -> None:
+    """The third renderer: every name `stacks.wiring` hands out, no other, and secret in the state when any value is.
+
+    Docker has no separate secret channel (a container's environment is one list), so plain and secret are checked
+    as one set plus the list's secrecy; the first test pins the split on the clouds.
+    """
+    from stacks.config import load
+
+    app_config = stack_app("local")
+    app_config["secrets"]["SENTRY_DSN"] = {}
+    app_config["secretValues"] = {"SENTRY_DSN": "https://planted@sentry.example/1"}
+    app_config["services"]["worker"]["secrets"] = ["SECRET_KEY", "SENTRY_DSN"]
+    rendering = render_shared(app_config, "local", ("secretValues",))
+    app = load({f"shipyard:{k}": v for k, v in app_config.items()}, ["shipyard:secretValues"]).app
+    wanted = expected(app)
+    found = {}
+    for container in rendering.of_type("docker:index/container:Container"):
+        logical = re.sub(r"-1$", "", container.name) if container.name.endswith("-1") else container.name
+        if logical in wanted:
+            names = frozenset(line.split("=", 1)[0] for line in container.inputs.get("envs") or [])
+            found[logical] = names
+            assert ("envs" in container.secret_inputs) == bool(wanted[logical][1]), logical
+    assert found == {name: plain | secret for name, (plain, secret) in wanted.items()}

@@ -25,17 +25,17 @@ from stacks.wiring import needs
 DEFAULT_MAX_CONNECTIONS = 100
 
 
+def release_succeeded(name: object, code: object, identifier: object) -> str:
+    """The release container's ID if it exited 0; otherwise the deploy fails here, naming where its output is."""
+    if code != 0:
+        raise RuntimeError(f"the release step exited with {code}; read its output with `docker logs {name}`")
+    return str(identifier)
+
+
 def release_gate(release: docker.Container) -> pulumi.Output[str]:
     """The release container's ID once it has exited 0. Services carry it as a label: they are created only after a
-    successful release, and a new release rolls them. A failed release fails the deploy, naming the container."""
-
-    def check(args: list[object]) -> str:
-        name, code, identifier = args
-        if code != 0:
-            raise RuntimeError(f"the release step exited with {code}; read its output with `docker logs {name}`")
-        return str(identifier)
-
-    return pulumi.Output.all(release.name, release.exit_code, release.id).apply(check)
+    successful release, and a new release rolls them."""
+    return pulumi.Output.all(release.name, release.exit_code, release.id).apply(lambda args: release_succeeded(*args))
 
 
 class DockerApp(pulumi.ComponentResource):
@@ -79,7 +79,9 @@ class DockerApp(pulumi.ComponentResource):
             service_urls={c: f"http://{c}:{app.services[c].port}" for c in called},
             call_networks=networks.calls,
         )
-        images = {svc_name: app_image(f"{name}-{svc_name}", svc_name, svc, app.version, self).image_id for svc_name, svc in app.services.items()}
+        images = {
+            svc_name: app_image(f"{name}-{svc_name}", svc_name, svc, app.version, self).image_id for svc_name, svc in app.services.items()
+        }
 
         def wire(service: str, job: Job | None = None, release: bool = False) -> Wiring:
             return container_wiring(needs(app, service, job, release), stores)
@@ -89,7 +91,9 @@ class DockerApp(pulumi.ComponentResource):
         if app.migrate is not None:
             release = app.migrate
             svc = app.services[release.service]
-            spec = Spec(images[release.service], release.command, release.cpu, release.memory, wire(release.service, release=True), svc.user)
+            spec = Spec(
+                images[release.service], release.command, release.cpu, release.memory, wire(release.service, release=True), svc.user
+            )
             # Runs to its end while `pulumi up` waits (attach), once per new image or wiring: its inputs replace it.
             release_container = container(
                 f"{name}-migrate",
@@ -140,7 +144,9 @@ class DockerApp(pulumi.ComponentResource):
                 )
             if svc.is_public:
                 addresses = tuple(f"{svc_name}-{i}:{svc.port}" for i in range(1, svc.instances.min + 1))
-                upstreams[svc_name] = Upstream(svc_name, addresses, svc.effective_health_path, bool(svc.websocket and svc.websocket.affinity))
+                upstreams[svc_name] = Upstream(
+                    svc_name, addresses, svc.effective_health_path, bool(svc.websocket and svc.websocket.affinity)
+                )
 
         jobs: dict[str, docker.Container] = {}
         if app.jobs:

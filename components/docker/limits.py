@@ -42,8 +42,8 @@ def _database(database: Database) -> list[str]:
             )
     if "backup_retention_days" in database.model_fields_set:
         problems.append(
-            "database.backupRetentionDays: the Docker renderer takes no automated backups (see README, \"Run it locally or on "
-            "one server\"); remove it and back up the `postgres` volume yourself"
+            'database.backupRetentionDays: the Docker renderer takes no automated backups (see README, "Run it locally or on '
+            'one server"); remove it and back up the `postgres` volume yourself'
         )
     if "deletion_protection" in database.model_fields_set:
         problems.append("database.deletionProtection: a container has no deletion protection of its own; `protect` guards its volume")
@@ -64,13 +64,13 @@ def _unsupported(app: App) -> list[str]:
             "point the app at a bucket of its own through a secret"
         )
     if app.alerts.model_fields_set:
-        problems.append(f"alerts: the Docker renderer sets up no alarms or channels; remove {', '.join(sorted(app.alerts.model_fields_set))}")
+        problems.append(
+            f"alerts: the Docker renderer sets up no alarms or channels; remove {', '.join(sorted(app.alerts.model_fields_set))}"
+        )
     if "waf_mode" in app.model_fields_set:
         problems.append("wafMode: the Docker renderer puts no web application firewall in front of the proxy; remove it")
     if app.domain is not None and app.domain.zone is not None:
-        problems.append(
-            "domain.zone: the Docker renderer manages no DNS zone; remove it and point the name's A/AAAA record at the host"
-        )
+        problems.append("domain.zone: the Docker renderer manages no DNS zone; remove it and point the name's A/AAAA record at the host")
     for name, svc in app.services.items():
         key = f"services.{name}"
         if name in RESERVED_ALIASES:
@@ -106,5 +106,5 @@ def validate(app: App) -> None:
     if app.production and app.database is not None:
         pulumi.log.warn(
             "database: the Docker renderer takes no automated backups of the PostgreSQL volume; back it up yourself "
-            "(README, \"Run it locally or on one server\")"
+            '(README, "Run it locally or on one server")'
         )

@@ -26,7 +26,7 @@ def network(app: str, what: str, parent: pulumi.Resource, internal: bool, **extr
         internal=internal,
         labels=[docker.NetworkLabelArgs(label="app.shipyard.app", value=app)],
         opts=pulumi.ResourceOptions(parent=parent),
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 

@@ -61,7 +61,13 @@ def caddyfile(app: App, upstreams: dict[str, Upstream], http_port: int) -> str:
 
 class Proxy(pulumi.ComponentResource):
     def __init__(
-        self, name: str, app: App, upstreams: dict[str, Upstream], edge: docker.Network, http_port: int, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        app: App,
+        upstreams: dict[str, Upstream],
+        edge: docker.Network,
+        http_port: int,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("shipyard:docker:Proxy", name, None, opts)
         image = official(f"{name}-proxy", CADDY, self)

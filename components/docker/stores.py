@@ -6,6 +6,8 @@ its settings (the provider replaces containers rather than updating them), the v
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_docker as docker
 
@@ -22,6 +24,11 @@ TLS_DIRECTORY = "/etc/shipyard/tls"
 CACHE_PORT = 6379
 # The uid of `postgres` and of `redis` in the Debian-based official images; the server key is theirs alone.
 STORE_UID = "999"
+
+
+def secret(value: pulumi.Output[Any]) -> pulumi.Output[Any]:
+    """Marked secret in the state whatever it was made from (Output.secret's own typing cannot say so)."""
+    return pulumi.Output.secret(value)
 
 
 def _tls_files(certs: Certificates) -> list[docker.ContainerUploadArgs]:
@@ -73,8 +80,12 @@ class PostgresContainer(pulumi.ComponentResource):
             image=image.image_id,
             # The image's entrypoint creates the user and the database on an empty volume, then runs this.
             command=["postgres", *[arg for key, value in config for arg in ("-c", f"{key}={value}")]],
-            envs=pulumi.Output.secret(
-                pulumi.Output.all(f"POSTGRES_USER={DATABASE_USER}", f"POSTGRES_DB={database.name}", pulumi.Output.concat("POSTGRES_PASSWORD=", password.result))
+            envs=secret(
+                pulumi.Output.all(
+                    f"POSTGRES_USER={DATABASE_USER}",
+                    f"POSTGRES_DB={database.name}",
+                    pulumi.Output.concat("POSTGRES_PASSWORD=", password.result),
+                )
             ),
             volumes=[docker.ContainerVolumeArgs(volume_name=volume.name, container_path="/var/lib/postgresql/data")],
             uploads=_tls_files(certs),
@@ -91,8 +102,8 @@ class PostgresContainer(pulumi.ComponentResource):
             log_opts=LOG_OPTIONS,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[volume]),
         )
-        self.password = pulumi.Output.secret(password.result)
-        self.url = pulumi.Output.secret(
+        self.password: pulumi.Output[str] = secret(password.result)
+        self.url: pulumi.Output[str] = secret(
             pulumi.Output.format(
                 "postgresql://{0}:{1}@postgres:{2}/{3}?sslmode=require", DATABASE_USER, password.result, DATABASE_PORT, database.name
             )
@@ -140,7 +151,7 @@ class RedisContainer(pulumi.ComponentResource):
                 *_tls_files(certs),
                 docker.ContainerUploadArgs(
                     file="/usr/local/etc/redis/redis.conf",
-                    content=pulumi.Output.secret(conf),
+                    content=secret(conf),
                     owner=STORE_UID,
                     group=STORE_UID,
                     permissions="0600",
@@ -160,7 +171,7 @@ class RedisContainer(pulumi.ComponentResource):
             log_opts=LOG_OPTIONS,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[volume]),
         )
-        self.url = pulumi.Output.secret(
+        self.url: pulumi.Output[str] = secret(
             pulumi.Output.format("rediss://:{0}@redis:{1}/0?ssl_cert_reqs=required&ssl_ca_certs={2}", password.result, CACHE_PORT, ca_file)
         )
         self.ca = certs.ca_pem

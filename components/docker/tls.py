@@ -41,7 +41,9 @@ def certificates(name: str, parent: pulumi.Resource) -> Certificates:
         opts=opts,
     )
     key = tls.PrivateKey(f"{name}-server", algorithm="ECDSA", ecdsa_curve="P256", opts=opts)
-    request = tls.CertRequest(f"{name}-server", private_key_pem=key.private_key_pem, subject={"common_name": "postgres"}, dns_names=SERVER_NAMES, opts=opts)
+    request = tls.CertRequest(
+        f"{name}-server", private_key_pem=key.private_key_pem, subject={"common_name": "postgres"}, dns_names=SERVER_NAMES, opts=opts
+    )
     server = tls.LocallySignedCert(
         f"{name}-server",
         cert_request_pem=request.cert_request_pem,

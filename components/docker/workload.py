@@ -71,8 +71,9 @@ def container(
 ) -> docker.Container:
     """A container with the workload's wiring, the networks it joins, and the host-wide hardening.
 
-    `create_timeout` bounds how long `pulumi up` waits for it. `behaviour` sets how it runs (a long-running service by default: restarted, waited on until healthy; a job or
-    the release step passes its own `start`, `must_run`, `attach` and `restart`).
+    `create_timeout` bounds how long `pulumi up` waits for it. `behaviour` sets how it runs (a long-running service
+    by default: restarted, waited on until healthy; a job or the release step passes its own `start`, `must_run`,
+    `attach` and `restart`).
     """
     wired = spec.wired
     joined = {id(a.network) for a in networks}
@@ -93,7 +94,7 @@ def container(
         memory=spec.memory,
         read_only=spec.read_only,
         # A read-only root still gets a writable /tmp, as on AWS.
-        tmpfs={"/tmp": "rw,noexec,nosuid"} if spec.read_only else None,
+        tmpfs={"/tmp": "rw,noexec,nosuid"} if spec.read_only else None,  # noqa: S108 - a mount point in the container
         stop_timeout=spec.stop_seconds,
         destroy_grace_seconds=spec.stop_seconds,
         init=True,  # tini as PID 1: signals reach the app and zombies are reaped
@@ -109,5 +110,5 @@ def container(
             # A run that outlasts its timeout fails the deploy (the engine stops waiting for the create).
             custom_timeouts=pulumi.CustomTimeouts(create=f"{create_timeout}s") if create_timeout else None,
         ),
-        **options,  # type: ignore[arg-type]
+        **options,
     )

@@ -151,6 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     if app.migrate is None:
         print(f"{args.stack} has no release step (`migrate` is not configured); nothing to do", file=sys.stderr)
         return 0
+    if app.cloud == "docker":
+        # `pulumi up` itself runs the release container and waits for it (components/docker/app.py); there is no
+        # separate job to target or run.
+        print(f"{args.stack} runs on Docker, where `pulumi up` runs the release step itself; nothing to do", file=sys.stderr)
+        return 0
     if args.action == "target":
         print("\n".join(target_urns(args.stack)))
         return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import stat
 import subprocess
@@ -241,3 +242,28 @@ def test_the_runner_gives_up_after_its_retries_with_the_jobs_exit_code(tmp_path:
     code, calls = run_job(tmp_path, failures=10, retries=1)
     assert code == 7
     assert [c for c in calls if c.startswith("start")] == ["start -a job-1"] * 2
+
+
+def test_a_built_image_and_an_external_redis_are_wired_as_on_the_clouds() -> None:
+    app = local(version="1.4.2")
+    app["services"]["api"] = {**app["services"]["api"], "build": {"context": "api", "target": "runtime"}}
+    del app["services"]["api"]["image"]
+    app["cache"] = {"externalUrlSecret": "UPSTASH_URL"}
+    app["secrets"]["UPSTASH_URL"] = {}
+    app["secretValues"] = {"UPSTASH_URL": "rediss://default:planted@example.upstash.io:6379"}
+    rendering = render_shared(app, "local", ("secretValues",))
+    built = rendering.one("docker:index/remoteImage:RemoteImage", "pmis-api")
+    assert built.inputs["name"] == "pmis-api:1.4.2" and built.inputs["build"]["context"] == "api"
+    assert built.inputs["build"]["target"] == "runtime" and built.inputs["keepLocally"] is True
+    api = container(rendering, "pmis-api-1")
+    assert api.inputs["image"] == "sha256:" + hashlib.sha256(b"pmis-api:1.4.2").hexdigest()
+    assert env(api)["REDIS_URL"] == "rediss://default:planted@example.upstash.io:6379" and "REDIS_CA_CERT" not in env(api)
+    assert "pmis-cache" not in {n.name for n in rendering.of_type("docker:index/network:Network")}
+    assert [c.name for c in rendering.of_type(CONTAINER) if c.name == "pmis-redis"] == []
+
+
+def test_the_migrate_command_leaves_the_release_step_to_pulumi_up(capsys: pytest.CaptureFixture[str]) -> None:
+    from stacks import migrate
+
+    assert migrate.main(["run", "local"]) == 0
+    assert "`pulumi up` runs the release step itself" in capsys.readouterr().err

@@ -21,6 +21,11 @@ def generated_password(name: str, parent: pulumi.Resource, length: int = 40) -> 
     return random.RandomPassword(name, length=length, special=False, opts=pulumi.ResourceOptions(parent=parent, protect=False))
 
 
+def secret_slug(app: str, secret_name: str) -> str:
+    """The logical name of an app secret's resources: `SECRET_KEY` of `pmis` -> `pmis-secret-key`."""
+    return f"{app}-{secret_name.lower().replace('_', '-')}"
+
+
 def app_secret_value(
     slug: str, secret_name: str, spec: Secret, values: Mapping[str, pulumi.Output[str]], parent: pulumi.Resource
 ) -> pulumi.Output[str]:

@@ -267,3 +267,21 @@ def test_the_migrate_command_leaves_the_release_step_to_pulumi_up(capsys: pytest
 
     assert migrate.main(["run", "local"]) == 0
     assert "`pulumi up` runs the release step itself" in capsys.readouterr().err
+
+
+def test_every_container_starts_after_what_it_reads() -> None:
+    """The engine creates a container once its inputs and `depends_on` resolve, and it runs as soon as it exists."""
+    from stacks.plan import start_dependencies
+
+    rendering = render_stack("local")
+    postgres, redis, release = (container(rendering, n) for n in ("pmis-postgres", "pmis-redis", "pmis-migrate"))
+    secret_key = rendering.one("random:index/randomPassword:RandomPassword", "pmis-secret-key")
+    certificate = rendering.one("tls:index/locallySignedCert:LocallySignedCert", "pmis-server")
+    for store in (postgres, redis):
+        assert certificate.urn in start_dependencies(rendering, store), store.name
+    for name in ("pmis-migrate", "pmis-api-1", "pmis-worker-1", "pmis-check-overdue-tasks"):
+        workload = container(rendering, name)
+        wanted = {postgres.urn, redis.urn, secret_key.urn} | ({release.urn} if workload is not release else set())
+        assert wanted - start_dependencies(rendering, workload) == set(), name
+    scheduler = container(rendering, "pmis-check-overdue-tasks-schedule")
+    assert container(rendering, "pmis-check-overdue-tasks").urn in start_dependencies(rendering, scheduler)

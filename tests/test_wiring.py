@@ -115,7 +115,7 @@ def test_the_docker_renderer_gives_each_workload_what_the_wiring_decides() -> No
     wanted = expected(app)
     found = {}
     for container in rendering.of_type("docker:index/container:Container"):
-        logical = re.sub(r"-1$", "", container.name) if container.name.endswith("-1") else container.name
+        logical = re.sub(r"-1$", "", container.name)
         if logical in wanted:
             names = frozenset(line.split("=", 1)[0] for line in container.inputs.get("envs") or [])
             found[logical] = names

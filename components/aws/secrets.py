@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.naming import scoped
-from components.passwords import app_secret_value
+from components.passwords import app_secret_value, secret_slug
 from components.stateful import keep
 from stacks.model import Secret
 
@@ -75,7 +75,7 @@ class AppSecrets(pulumi.ComponentResource):
         super().__init__("shipyard:aws:AppSecrets", name, None, opts)
         self.stored = {}
         for secret_name, spec in secrets.items():
-            slug = f"{name}-{secret_name.lower().replace('_', '-')}"
+            slug = secret_slug(name, secret_name)
             self.stored[secret_name] = store(
                 slug,
                 app_secret_value(slug, secret_name, spec, values, self),

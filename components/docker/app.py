@@ -16,7 +16,7 @@ from components.docker.tls import certificates
 from components.docker.wiring import CA_FILE, Stores, Wiring, container_wiring
 from components.docker.workload import STOP_SECONDS, Attached, Spec, container, http_probe
 from components.naming import scoped
-from components.passwords import app_secret_value
+from components.passwords import app_secret_value, secret_slug
 from stacks import connections
 from stacks.model import App, Job
 from stacks.wiring import needs
@@ -63,8 +63,7 @@ class DockerApp(pulumi.ComponentResource):
             cache = RedisContainer(name, managed_cache, certs, networks.cache, CA_FILE, app.protect, opts=child)
 
         secrets = {
-            secret: app_secret_value(f"{name}-{secret.lower().replace('_', '-')}", secret, spec, secret_values, self)
-            for secret, spec in app.secrets.items()
+            secret: app_secret_value(secret_slug(name, secret), secret, spec, secret_values, self) for secret, spec in app.secrets.items()
         }
         stores = Stores(
             secrets=secrets,

@@ -20,7 +20,8 @@ REDIS = "redis:{version}"  # https://hub.docker.com/_/redis (built with TLS sinc
 
 
 def official(name: str, reference: str, parent: pulumi.Resource) -> docker.RemoteImage:
-    """Pulled once and kept on the host: `pulumi destroy` of one stack does not pull an image from under another."""
+    """`reference` pulled once and kept on the host: `pulumi destroy` of one stack does not pull an image from under
+    another. For the official images here, and for a service's own `image`."""
     return docker.RemoteImage(name, name=reference, keep_locally=True, opts=pulumi.ResourceOptions(parent=parent))
 
 
@@ -28,7 +29,7 @@ def app_image(name: str, service: str, svc: Service, version: str | None, parent
     """The service's `image`, pulled; or its `build`, built on the engine as `<name>:<version>` (never pushed)."""
     if svc.build is None:
         assert svc.image is not None
-        return docker.RemoteImage(name, name=svc.image, keep_locally=True, opts=pulumi.ResourceOptions(parent=parent))
+        return official(name, svc.image, parent)
     build = svc.build
     return docker.RemoteImage(
         name,

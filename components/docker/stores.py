@@ -42,9 +42,9 @@ def _tls_files(certs: Certificates) -> list[docker.ContainerUploadArgs]:
     ]
 
 
-def _volume(name: str, app: str, what: str, parent: pulumi.Resource, protect: bool) -> docker.Volume:
+def _volume(app: str, what: str, parent: pulumi.Resource, protect: bool) -> docker.Volume:
     return docker.Volume(
-        f"{name}-{what}",
+        f"{app}-{what}",
         name=scoped(app, what),
         labels=[docker.VolumeLabelArgs(label="app.shipyard.app", value=app)],
         opts=keep(parent, protect),
@@ -66,7 +66,7 @@ class PostgresContainer(pulumi.ComponentResource):
     ) -> None:
         super().__init__("shipyard:docker:Postgres", name, None, opts)
         password = generated_password(f"{name}-database-password", self)
-        volume = _volume(name, name, "postgres", self, protect)
+        volume = _volume(name, "postgres", self, protect)
         image = official(f"{name}-postgres", POSTGRES.format(version=database.version), self)
         config = [
             ("ssl", "on"),
@@ -126,7 +126,7 @@ class RedisContainer(pulumi.ComponentResource):
     ) -> None:
         super().__init__("shipyard:docker:Redis", name, None, opts)
         password = generated_password(f"{name}-cache-password", self)
-        volume = _volume(name, name, "redis", self, protect)
+        volume = _volume(name, "redis", self, protect)
         image = official(f"{name}-redis", REDIS.format(version=cache.version), self)
         # The password lives in this file (0600, the server's own), never on the command line or in the environment.
         conf = pulumi.Output.format(

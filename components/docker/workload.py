@@ -65,7 +65,6 @@ def container(
     *,
     health: list[str] | None = None,
     labels: dict[str, pulumi.Input[str]] | None = None,
-    depends_on: Sequence[pulumi.Resource] = (),
     create_timeout: int | None = None,
     **behaviour: object,
 ) -> docker.Container:
@@ -106,7 +105,7 @@ def container(
         labels=[docker.ContainerLabelArgs(label=k, value=v) for k, v in sorted((labels or {}).items())] or None,
         opts=pulumi.ResourceOptions(
             parent=parent,
-            depends_on=[*wired.needs, *depends_on],
+            depends_on=wired.needs,
             # A run that outlasts its timeout fails the deploy (the engine stops waiting for the create).
             custom_timeouts=pulumi.CustomTimeouts(create=f"{create_timeout}s") if create_timeout else None,
         ),

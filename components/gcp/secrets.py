@@ -9,7 +9,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.naming import scoped, short_id, stack_slug
-from components.passwords import app_secret_value
+from components.passwords import app_secret_value, secret_slug
 from components.stateful import keep
 from stacks.model import Secret
 
@@ -64,7 +64,7 @@ class AppSecrets(pulumi.ComponentResource):
         super().__init__("shipyard:gcp:AppSecrets", name, None, opts)
         self.refs = {}
         for secret_name, spec in secrets.items():
-            slug = f"{name}-{secret_name.lower().replace('_', '-')}"
+            slug = secret_slug(name, secret_name)
             value = app_secret_value(slug, secret_name, spec, values, self)
             # The user's own spelling (`REDIS_CA`) keeps it apart from the stack's secrets (`<app>-redis-ca-<stack>`).
             secret_id = short_id(scoped(app_name, secret_name), SECRET_ID_MAX)

@@ -75,8 +75,18 @@ def test_the_proxy_routes_most_specific_first_and_never_to_a_private_service() -
     assert calls.inputs["internal"] is True
 
 
+def test_a_websocket_service_keeps_its_stream_timeout_and_affinity_at_the_proxy() -> None:
+    app = local()
+    app["services"]["web"]["websocket"] = {"timeoutSeconds": 900}
+    caddyfile = upload(container(render_shared(app, "local"), "pmis-proxy"), "/etc/caddy/Caddyfile")["content"]
+    web = caddyfile[caddyfile.index("reverse_proxy web-1:3000 {") :]
+    assert "\t\t\tlb_policy cookie\n\t\t\tstream_timeout 900s\n" in web
+
+
 def test_a_domain_gets_https_on_80_and_443_with_hsts() -> None:
-    rendering = render_shared(local(domain={"name": "app.example.com"}), "local")
+    app = local(domain={"name": "app.example.com"})
+    del app["docker"]["httpPort"]
+    rendering = render_shared(app, "local")
     proxy = container(rendering, "pmis-proxy")
     caddyfile = upload(proxy, "/etc/caddy/Caddyfile")["content"]
     assert "\napp.example.com {\n" in caddyfile and "Strict-Transport-Security" in caddyfile
@@ -190,6 +200,7 @@ def test_a_job_runs_on_its_cron_in_its_time_zone_with_retries_and_timeout() -> N
         ({"buckets": {"uploads": {}}}, "buckets: the Docker renderer has no object storage yet"),
         ({"alerts": {"email": "ops@example.com"}}, "alerts: the Docker renderer sets up no alarms or channels; remove email"),
         ({"wafMode": "count"}, "wafMode:"),
+        ({"domain": {"name": "app.example.com"}}, "docker.httpPort: with a domain the proxy serves 443"),
         ({"docker": {"host": "tcp://203.0.113.10:2375"}}, "docker.host:"),
         (
             {"jobs": {"nightly": {"schedule": "0 0 * * 7", "service": "api", "command": ["x"]}}},
@@ -207,6 +218,8 @@ def test_what_one_host_cannot_honour_is_refused_with_its_key(change: dict[str, A
 
 def test_a_web_service_cannot_scale_to_zero_and_autoscaling_is_a_warning() -> None:
     app = local()
+    app["services"]["web"]["scaling"] = {"min": 1, "max": 1, "cpuTarget": 60}
+    assert "services.web.scaling.cpuTarget: one Docker host does not autoscale" in config_error(app)
     app["services"]["web"]["scaling"] = {"min": 0, "max": 2}
     assert "services.web.scaling.min: one Docker host does not scale to zero" in config_error(app)
     app["services"]["web"]["scaling"] = {"min": 1, "max": 3}

@@ -143,8 +143,13 @@ class DockerApp(pulumi.ComponentResource):
                 )
             if svc.is_public:
                 addresses = tuple(f"{svc_name}-{i}:{svc.port}" for i in range(1, svc.instances.min + 1))
+                websocket = svc.websocket
                 upstreams[svc_name] = Upstream(
-                    svc_name, addresses, svc.effective_health_path, bool(svc.websocket and svc.websocket.affinity)
+                    svc_name,
+                    addresses,
+                    svc.effective_health_path,
+                    bool(websocket and websocket.affinity),
+                    websocket.timeout_seconds if websocket else None,
                 )
 
         jobs: dict[str, docker.Container] = {}

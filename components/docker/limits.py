@@ -69,6 +69,10 @@ def _unsupported(app: App) -> list[str]:
         )
     if "waf_mode" in app.model_fields_set:
         problems.append("wafMode: the Docker renderer puts no web application firewall in front of the proxy; remove it")
+    if app.domain is not None and app.docker is not None and "http_port" in app.docker.model_fields_set:
+        problems.append(
+            "docker.httpPort: with a domain the proxy serves 443 and redirects 80, which the certificate needs; remove httpPort"
+        )
     if app.domain is not None and app.domain.zone is not None:
         problems.append("domain.zone: the Docker renderer manages no DNS zone; remove it and point the name's A/AAAA record at the host")
     for name, svc in app.services.items():
@@ -77,6 +81,8 @@ def _unsupported(app: App) -> list[str]:
             problems.append(f"{key}: {name!r} is the name of the stack's own {name} container on the host's networks; choose another")
         if svc.kind == "http" and svc.scaling.min == 0:
             problems.append(f"{key}.scaling.min: one Docker host does not scale to zero; allowed: 1 or more replicas")
+        if "cpu_target" in svc.scaling.model_fields_set:
+            problems.append(f"{key}.scaling.cpuTarget: one Docker host does not autoscale, so there is no CPU target; remove it")
         if svc.concurrency is not None:
             problems.append(f"{key}.concurrency: requests per instance is a Cloud Run setting; the proxy sends each replica what comes")
         if svc.websocket is not None and svc.websocket.drain_seconds is not None:

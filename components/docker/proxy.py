@@ -26,6 +26,8 @@ class Upstream:
     addresses: tuple[str, ...]  # `<service>-<n>:<port>`
     health_path: str
     sticky: bool
+    # `websocket.timeoutSeconds`: how long a streaming (WebSocket) connection may stay open; None for no limit.
+    stream_seconds: int | None = None
 
 
 def caddyfile(app: App, upstreams: dict[str, Upstream], http_port: int) -> str:
@@ -52,6 +54,9 @@ def caddyfile(app: App, upstreams: dict[str, Upstream], http_port: int) -> str:
         ]
         if upstream.sticky:
             lines.append("\t\t\tlb_policy cookie")
+        if upstream.stream_seconds is not None:
+            # Caddy's reverse_proxy `stream_timeout` (Caddy 2.7+, "Streaming"): open streams are closed after it.
+            lines.append(f"\t\t\tstream_timeout {upstream.stream_seconds}s")
         lines.append("\t\t}")
     if not any(path == "/" for _, path in routes):
         lines.append("\t\trespond 404")

@@ -361,6 +361,80 @@ class WebSocket(Strict):
     )
 
 
+ROLLOUT_STRATEGIES = ("rolling", "bluegreen", "canary", "linear")
+# What each strategy takes, and its defaults: minutes are the clouds' range (ECS bakeTimeInMinutes and the canary and
+# linear intervals allow 0-1440); a percent is whole, as Cloud Run's traffic split is.
+ROLLOUT_DEFAULTS: dict[str, dict[str, int]] = {
+    "rolling": {},
+    "bluegreen": {"bake_minutes": 10},
+    "canary": {"percent": 10, "interval_minutes": 10, "bake_minutes": 10},
+    "linear": {"percent": 20, "interval_minutes": 5, "bake_minutes": 10},
+}
+
+
+class Rollout(Strict):
+    """How a new version of an http service takes over its traffic, and how long the old one is kept to fall back to."""
+
+    strategy: Literal["rolling", "bluegreen", "canary", "linear"] = Field(
+        default="rolling",
+        description="`rolling` replaces instances a few at a time; `bluegreen` starts the new version beside the old and moves "
+        "all traffic at once; `canary` moves `percent` first, the rest after `intervalMinutes`; `linear` moves `percent` every "
+        "`intervalMinutes`. A failed health check or an alarm rolls back",
+    )
+    percent: int | None = Field(
+        default=None,
+        ge=1,
+        le=99,
+        description="canary: the share of traffic the new version gets first; linear: the share added at each step (3-50)",
+        json_schema_extra={"docs_default": "`10` (canary), `20` (linear)"},
+    )
+    interval_minutes: int | None = Field(
+        default=None,
+        ge=0,
+        le=1440,
+        description="canary: how long the canary runs before the rest of the traffic moves; linear: the time between steps",
+        json_schema_extra={"docs_default": "`10` (canary), `5` (linear)"},
+    )
+    bake_minutes: int | None = Field(
+        default=None,
+        ge=0,
+        le=1440,
+        description="After all traffic has moved, the old version is kept this long, watched by the alarms, for an instant rollback",
+        json_schema_extra={"docs_default": "`10`"},
+    )
+
+    @model_validator(mode="after")
+    def _keys_of_the_strategy(self) -> Rollout:
+        takes = ROLLOUT_DEFAULTS[self.strategy]
+        for key in ("percent", "interval_minutes", "bake_minutes"):
+            if getattr(self, key) is not None and key not in takes:
+                allowed = [s for s, keys in ROLLOUT_DEFAULTS.items() if key in keys]
+                raise ModelError(to_camel(key), f"strategy {self.strategy} takes no {to_camel(key)}; it is for {' and '.join(allowed)}")
+        if self.strategy == "linear" and self.percent is not None and not 3 <= self.percent <= 50:
+            raise ModelError("percent", f"{self.percent}% a step: linear moves 3 to 50% a step (more is a canary or blue/green)")
+        return self
+
+    def setting(self, key: str) -> int:
+        """`percent`, `interval_minutes` or `bake_minutes` as set, or the strategy's default."""
+        value = getattr(self, key)
+        return int(value if value is not None else ROLLOUT_DEFAULTS[self.strategy][key])
+
+    @property
+    def shifts_traffic(self) -> bool:
+        return self.strategy != "rolling"
+
+    @property
+    def minutes(self) -> int:
+        """How long moving the traffic and baking take, from the new version being ready to the old one stopping."""
+        if self.strategy == "rolling":
+            return 0
+        bake = self.setting("bake_minutes")
+        if self.strategy == "bluegreen":
+            return bake
+        steps = 1 if self.strategy == "canary" else -(-100 // self.setting("percent")) - 1
+        return steps * self.setting("interval_minutes") + bake
+
+
 def call_env_name(service: str) -> str:
     """The variable that carries a called service's address: `auth` -> AUTH_URL."""
     return f"{service.upper().replace('-', '_')}_URL"
@@ -454,6 +528,10 @@ class Service(Strict):
         le=1000,
         description="http only: requests per Cloud Run instance (AWS does not use it)",
         json_schema_extra={"docs_default": "`80` on GCP"},
+    )
+    rollout: Rollout = Field(
+        default=Rollout(),
+        description="http only, to change it: how a new version takes over the traffic (blue/green, canary, linear); see `rollout` below",
     )
     # worker only
     singleton: bool = Field(default=False, description="Worker only: exactly one instance, never two during a rollout (Celery beat)")
@@ -568,6 +646,12 @@ class Service(Strict):
                     "scaling.min",
                     "a worker with min 0 never runs: on AWS its ECS service starts with no task and CPU-based scaling cannot "
                     "add one (no task, no CPU figure), and a GCP worker pool runs exactly `min` instances; allowed: 1 to max",
+                )
+            if self.rollout.shifts_traffic:
+                raise ModelError(
+                    "rollout.strategy",
+                    f"{self.rollout.strategy} shifts traffic, and a worker receives none: a worker rolls (new instances start "
+                    "before old ones stop, and one that fails to start is rolled back); allowed: rolling",
                 )
             pinned = (self.scaling.min, self.scaling.max) == (1, 1)
             if self.singleton and "scaling" in self.model_fields_set and not pinned:

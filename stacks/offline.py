@@ -53,6 +53,8 @@ class Resource:
     delete_before_replace: bool = False
     replace_on_changes: list[str] = field(default_factory=list)
     provider: str | None = None
+    # operation -> how long the engine lets the provider take ("20m"), where the program sets it
+    custom_timeouts: dict[str, str] = field(default_factory=dict)
 
     @property
     def parent_name(self) -> str | None:
@@ -609,6 +611,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 delete_before_replace=bool(request.deleteBeforeReplace),
                 replace_on_changes=list(request.replaceOnChanges),
                 provider=request.provider or None,
+                custom_timeouts={op: t for op in ("create", "update", "delete") if (t := getattr(request.customTimeouts, op))},
             )
         )
         return response

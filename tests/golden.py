@@ -26,6 +26,7 @@ def snapshot(rendering: Rendering) -> dict[str, Any]:
             **({"protect": True} if r.protect else {}),
             **({"ignoreChanges": r.ignore_changes} if r.ignore_changes else {}),
             **({"deleteBeforeReplace": True} if r.delete_before_replace else {}),
+            **({"customTimeouts": r.custom_timeouts} if r.custom_timeouts else {}),
             **({"dependsOn": sorted(set(r.dependencies))} if r.dependencies else {}),
         }
         for r in rendering.resources

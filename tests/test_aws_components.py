@@ -389,9 +389,10 @@ def test_alarms_alone_mail_the_given_address_at_the_given_thresholds() -> None:
     alerts = model.Alerts(email="ops@example.com", cpu_percent=60, error_rate_percent=2)
 
     def build() -> Alarms:
-        watched = Watched(cluster_name="shop", service_names={"api": pulumi.Output.from_input("shop-api")})
-        watched.load_balancer_suffix = pulumi.Output.from_input("app/shop/0123")
-        return Alarms("shop", alerts, watched, "123456789012", protect=False)
+        alarms = Alarms("shop", alerts, "123456789012", protect=False, events=False)
+        alarms.load_balancer(pulumi.Output.from_input("app/shop/0123"), {}, scaled_to_zero=set())
+        alarms.watch(Watched(cluster_name="shop", service_names={"api": pulumi.Output.from_input("shop-api")}))
+        return alarms
 
     rendering = render_component(build)
     assert rendering.one("aws:sns/topicSubscription:TopicSubscription").inputs["endpoint"] == "ops@example.com"

@@ -75,10 +75,11 @@ def test_aws_alarms_when_a_target_group_has_no_healthy_target(aws_prod: Renderin
 
 def test_aws_service_that_may_run_no_task_has_no_healthy_host_alarm() -> None:
     def build() -> Alarms:
-        watched = Watched(cluster_name="shop", load_balancer_suffix=pulumi.Output.from_input("app/shop/0123"))
-        watched.target_group_suffixes = {n: pulumi.Output.from_input(f"targetgroup/shop-{n}/0123") for n in ("api", "admin")}
-        watched.scaled_to_zero = {"admin"}
-        return Alarms("shop", model.Alerts(), watched, "123456789012", protect=False)
+        alarms = Alarms("shop", model.Alerts(), "123456789012", protect=False, events=False)
+        groups = {n: [pulumi.Output.from_input(f"targetgroup/shop-{n}/0123")] for n in ("api", "admin")}
+        alarms.load_balancer(pulumi.Output.from_input("app/shop/0123"), groups, scaled_to_zero={"admin"})
+        alarms.watch(Watched(cluster_name="shop"))
+        return alarms
 
     found = alarms(render_component(build))
     assert "shop-api-healthy-hosts" in found and "shop-admin-healthy-hosts" not in found

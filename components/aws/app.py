@@ -20,9 +20,10 @@ from components.aws.logs import AccessLogs, app_key_policy
 from components.aws.network import Network
 from components.aws.observability import Alarms, Watched, WatchedJob
 from components.aws.registry import Registry
+from components.aws.release import LoadBalancerRole
 from components.aws.secrets import AppSecrets
 from components.aws.security import SecurityGroups
-from components.aws.service import FargateService
+from components.aws.service import FargateService, Release
 from components.aws.task import Container, FargateTask, Wiring
 from components.aws.wiring import Stores, ecs_wiring
 from components.naming import scoped
@@ -147,8 +148,31 @@ class AwsApp(pulumi.ComponentResource):
                 waf_mode=app.waf_mode,
                 log_retention_days=settings.log_retention_days,
                 log_key_arn=key.arn,
+                shifting=frozenset(n for n, svc in app.public_services.items() if svc.rollout.shifts_traffic),
             )
             if routes
+            else None
+        )
+        # Made before the services: a release ECS shifts is rolled back by the load balancer's alarms.
+        alarms = Alarms(name, app.alerts, account_id, protect=app.protect, events=bool(app.jobs), opts=child)
+        release_alarms = (
+            alarms.load_balancer(
+                edge.load_balancer.arn_suffix,
+                {
+                    svc: [
+                        group.arn_suffix,
+                        *([edge.alternate_target_groups[svc].arn_suffix] if svc in edge.alternate_target_groups else []),
+                    ]
+                    for svc, group in edge.target_groups.items()
+                },
+                {n for n, svc in app.services.items() if svc.instances.min == 0},
+            )
+            if edge
+            else {}
+        )
+        load_balancer_role = (
+            LoadBalancerRole(name, aws.get_partition_output(opts=pulumi.InvokeOptions(parent=self)).partition, account_id, opts=child)
+            if edge and edge.alternate_target_groups
             else None
         )
 
@@ -224,6 +248,11 @@ class AwsApp(pulumi.ComponentResource):
                 discovery=discovery.registries.get(svc_name) if discovery else None,
                 callers=discovery.callers.get(svc_name) if discovery else None,
                 exec_enabled=settings.ecs_exec,
+                release=Release(
+                    edge.alternate_target_groups[svc_name], edge.production_rules[svc_name], load_balancer_role, release_alarms[svc_name]
+                )
+                if edge and load_balancer_role and svc_name in edge.alternate_target_groups
+                else None,
             )
             service_names[svc_name] = service.service.name
             if target_group is not None:
@@ -267,7 +296,7 @@ class AwsApp(pulumi.ComponentResource):
         if cache is not None and app.cache is not None:
             watched.cache_group_id = cache.group.id
             watched.cache_nodes = 2 if app.cache.high_availability else 1
-        alarms = Alarms(name, app.alerts, watched, account_id, protect=app.protect, opts=child)
+        alarms.watch(watched)
         dashboard = Dashboard(name, watched, opts=child)
 
         migration: dict[str, object] | None = None

@@ -52,13 +52,15 @@ REDACTED_HEADERS = ("authorization", "cookie")
 # traffic logs to an Amazon CloudWatch Logs log group").
 WAF_LOG_GROUP_PREFIX = "aws-waf-logs-"
 RULE_PRIORITY_STEP = 10
+# The second target group of a service whose traffic shifts is named after it with this suffix.
+ALTERNATE_SUFFIX = "-alt"
 # Target group names: at most 32 characters. Source: ELB API reference, CreateTargetGroup `Name`.
 TARGET_GROUP_NAME_MAX = 32
 AUTONAME_SUFFIX = 1 + AUTONAME_RANDOM_CHARS  # "-" and the engine's random characters
 
 
 def path_patterns(route: str) -> list[str]:
-    return [route, f"{route}/*"]
+    return ["/*"] if route == "/" else [route, f"{route}/*"]
 
 
 # Without long-lived connections: the ALB's default idle timeout, and 30 s for a stopping task to finish its requests.
@@ -100,6 +102,9 @@ def _drain_seconds(websocket: WebSocket | None) -> int:
 class Edge(pulumi.ComponentResource):
     load_balancer: aws.lb.LoadBalancer
     target_groups: dict[str, aws.lb.TargetGroup]
+    # Services that shift traffic (`rollout`): a second target group each, and the one listener rule ECS reweights.
+    alternate_target_groups: dict[str, aws.lb.TargetGroup]
+    production_rules: dict[str, aws.lb.ListenerRule]
     # What attaches the target groups to the load balancer; ECS refuses a target group before that.
     routing: list[pulumi.Resource]
     url: pulumi.Output[str]
@@ -118,8 +123,12 @@ class Edge(pulumi.ComponentResource):
         waf_mode: str = "block",
         log_retention_days: int = 30,
         log_key_arn: pulumi.Input[str] | None = None,
+        shifting: frozenset[str] = frozenset(),
     ) -> None:
         """A load balancer routing each of `routes` (in any order: the most specific path wins) to its service.
+
+        Each service in `shifting` (one route each) gets a second target group and a listener rule forwarding to both, for
+        ECS to move its traffic from one to the other during a release (blue/green, canary, linear).
 
         With a `domain`, HTTPS on its certificate and HTTP redirected to it; without, plain HTTP. `production` turns on
         deletion protection. The load balancer writes its access logs to `access_logs`; its web ACL (rules blocking, or
@@ -148,6 +157,12 @@ class Edge(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[access_logs.policy] if access_logs else []),
         )
         self.target_groups = {service: self._target_group(name, route, vpc) for service, route in sorted(backends.items())}
+        self.alternate_target_groups = {
+            service: self._target_group(name, route, vpc, alternate=True)
+            for service, route in sorted(backends.items())
+            if service in shifting
+        }
+        self.production_rules = {}
         listener = self._listener(name, domain, ordered)
         self.routing = [listener, *self._routes(name, ordered, listener)]
         if waf_mode == "count" and production:
@@ -159,11 +174,13 @@ class Edge(pulumi.ComponentResource):
         self._firewall(name, waf_mode, log_retention_days, log_key_arn)
         self.register_outputs({"dns_name": self.load_balancer.dns_name, "url": self.url})
 
-    def _target_group(self, name: str, route: Route, vpc: aws.ec2.Vpc) -> aws.lb.TargetGroup:
+    def _target_group(self, name: str, route: Route, vpc: aws.ec2.Vpc, alternate: bool = False) -> aws.lb.TargetGroup:
         # Autonamed (a replacement needs a second group under a new name while the first is in use), so the
         # logical name leaves room for the engine's 8-character suffix within the 32 characters AWS allows.
+        # The alternate group is the same in every respect: ECS alternates a release between the two.
+        logical = f"{name}-{route.service}{ALTERNATE_SUFFIX if alternate else ''}"
         return aws.lb.TargetGroup(
-            short_id(f"{name}-{route.service}", TARGET_GROUP_NAME_MAX - AUTONAME_SUFFIX),
+            short_id(logical, TARGET_GROUP_NAME_MAX - AUTONAME_SUFFIX),
             port=route.port,
             protocol="HTTP",
             target_type="ip",
@@ -185,7 +202,8 @@ class Edge(pulumi.ComponentResource):
         )
 
     def _default_action(self, routes: list[Route]) -> dict[str, object]:
-        catch_all = [route.service for route in routes if route.path == "/"]
+        # A catch-all service whose traffic shifts is served by its listener rule (`/*`), which ECS reweights.
+        catch_all = [route.service for route in routes if route.path == "/" and route.service not in self.alternate_target_groups]
         if catch_all:
             return {"type": "forward", "target_group_arn": self.target_groups[catch_all[0]].arn}
         return {
@@ -278,25 +296,43 @@ class Edge(pulumi.ComponentResource):
         return validation.certificate_arn
 
     def _routes(self, name: str, routes: list[Route], listener: aws.lb.Listener) -> list[aws.lb.ListenerRule]:
-        # `routes` is most specific first; the catch-all `/` is the listener's default action, not a rule.
-        # A service's first path keeps the plain name; its further paths are numbered.
+        # `routes` is most specific first; the catch-all `/` is the listener's default action, not a rule, unless its
+        # service shifts traffic: then it is the last rule, `/*`. A service's first path keeps the plain name; its further
+        # paths are numbered.
         seen: dict[str, int] = {}
 
         def rule_name(service: str) -> str:
             seen[service] = seen.get(service, 0) + 1
             return f"{name}-{service}" if seen[service] == 1 else f"{name}-{service}-{seen[service]}"
 
-        return [
-            aws.lb.ListenerRule(
+        ruled = [route for route in routes if route.path != "/" or route.service in self.alternate_target_groups]
+        rules = []
+        for index, route in enumerate(ruled, start=1):
+            rule = aws.lb.ListenerRule(
                 rule_name(route.service),
                 listener_arn=listener.arn,
                 priority=index * RULE_PRIORITY_STEP,
                 conditions=[{"path_pattern": {"values": path_patterns(route.path)}}],
-                actions=[{"type": "forward", "target_group_arn": self.target_groups[route.service].arn}],
-                opts=pulumi.ResourceOptions(parent=listener),
+                actions=[self._forward(route.service)],
+                # ECS moves the weights between the two groups at every release (and leaves them so): the program
+                # sets them once, and a refresh that reads them back is no change to undo.
+                opts=pulumi.ResourceOptions(
+                    parent=listener, ignore_changes=["actions"] if route.service in self.alternate_target_groups else []
+                ),
             )
-            for index, route in enumerate((route for route in routes if route.path != "/"), start=1)
-        ]
+            if route.service in self.alternate_target_groups:
+                self.production_rules[route.service] = rule
+            rules.append(rule)
+        return rules
+
+    def _forward(self, service: str) -> dict[str, object]:
+        primary = self.target_groups[service].arn
+        alternate = self.alternate_target_groups.get(service)
+        if alternate is None:
+            return {"type": "forward", "target_group_arn": primary}
+        # All traffic on the primary group until ECS's first release moves it.
+        weighted = [{"arn": primary, "weight": 100}, {"arn": alternate.arn, "weight": 0}]
+        return {"type": "forward", "forward": {"target_groups": weighted}}
 
     def _firewall(self, name: str, mode: str, log_retention_days: int, log_key_arn: pulumi.Input[str] | None) -> None:
         counting = mode == "count"

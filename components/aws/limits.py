@@ -7,7 +7,7 @@ import json
 from datetime import UTC, date, datetime
 
 from components.aws.connections import max_connections
-from components.aws.edge import MAX_IDLE_TIMEOUT_SECONDS
+from components.aws.edge import ALTERNATE_SUFFIX, MAX_IDLE_TIMEOUT_SECONDS
 from components.aws.schedule import to_eventbridge
 from stacks.config import ConfigError
 from stacks.connections import budget_problems
@@ -265,6 +265,33 @@ def _check_inputs(app: App) -> list[str]:
     return [p for p in problems if p]
 
 
+def _check_rollouts(app: App) -> list[str]:
+    """ECS shifts traffic by reweighting one listener rule between two target groups (ECS developer guide, "Application Load
+    Balancer resources for blue/green, linear, and canary deployments"): a service needs the load balancer, on one rule."""
+    problems = []
+    for name, svc in app.services.items():
+        strategy = svc.rollout.strategy
+        if not svc.rollout.shifts_traffic:
+            continue
+        key = f"services.{name}.rollout.strategy"
+        if not svc.is_public:
+            problems.append(
+                f"{key}: {strategy} needs the load balancer to shift traffic, and a private service is reached through Cloud "
+                "Map DNS, which cannot split it; allowed: rolling"
+            )
+        elif f"{name}{ALTERNATE_SUFFIX}" in app.services:
+            problems.append(
+                f"{key}: the second target group of {name!r} takes the name of the service {name + ALTERNATE_SUFFIX!r}; rename "
+                "one of them, or allowed: rolling"
+            )
+        elif len(svc.effective_routes) > 1:
+            problems.append(
+                f"{key}: ECS shifts one listener rule per service, and this service has {len(svc.effective_routes)} routes "
+                f"({', '.join(svc.effective_routes)}); give it one route, or allowed: rolling"
+            )
+    return problems
+
+
 def validate(app: App, on: date | None = None) -> None:
     """Refuse what AWS would refuse; `on` is the date the RDS support calendar is read against (default: today)."""
     problems = [_check_size(f"services.{name}", svc.cpu, svc.memory) for name, svc in app.services.items()] + [
@@ -272,6 +299,7 @@ def validate(app: App, on: date | None = None) -> None:
     ]
     problems += _check_websockets(app)
     problems += _check_connections(app)
+    problems += _check_rollouts(app)
     if app.migrate is not None:
         problems.append(_check_size("migrate", app.migrate.cpu, app.migrate.memory))
     problems.append(_check_name(app.name))

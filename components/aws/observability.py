@@ -90,27 +90,111 @@ class Alarms(pulumi.ComponentResource):
         self,
         name: str,
         alerts: Alerts,
-        watched: Watched,
         account_id: pulumi.Input[str],
         protect: bool,
+        events: bool,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """Alarms at the `alerts` thresholds on what `watched` names, sent to one topic (e-mailed to `alerts.email`, posted to
-        `alerts.slackChannel`)."""
+        """One topic for every alarm (e-mailed to `alerts.email`, posted to `alerts.slackChannel`); `events`: EventBridge
+        rules publish to it too (failed job runs). The alarms come with `load_balancer` and `watch`."""
         super().__init__("shipyard:aws:Alarms", name, None, opts)
         self._prefix = name
+        self._alerts = alerts
         invoke = pulumi.InvokeOptions(parent=self)
         # The partition from the provider, not a literal `aws`: GovCloud (aws-us-gov) and China (aws-cn) ARNs differ.
         self._partition = aws.get_partition_output(opts=invoke).partition
         self._region = aws.get_region_output(opts=invoke).region
         self._account_id = account_id
-        self.topic = self._encrypted_topic(name, account_id, protect, events=bool(watched.jobs))
+        self.topic = self._encrypted_topic(name, account_id, protect, events=events)
         if alerts.email:
             aws.sns.TopicSubscription(
                 name, topic=self.topic.arn, protocol="email", endpoint=alerts.email, opts=pulumi.ResourceOptions(parent=self.topic)
             )
         self.chat = self._slack(name, alerts.slack_channel) if alerts.slack_channel else None
 
+    def load_balancer(
+        self, load_balancer: pulumi.Output[str], target_groups: Mapping[str, list[pulumi.Output[str]]], scaled_to_zero: set[str]
+    ) -> dict[str, list[pulumi.Output[str]]]:
+        """What users feel at the load balancer: the 5xx rate, and each service's p95 latency and healthy targets over its
+        target groups (two when its releases shift traffic between them). Returns each service's release alarms by name:
+        the 5xx rate and its latency, which roll a release back (`components/aws/release.py`)."""
+        alerts = self._alerts
+        error_rate = self._error_rate(load_balancer, alerts.error_rate_percent)
+        guards: dict[str, list[pulumi.Output[str]]] = {}
+        for svc, suffixes in target_groups.items():
+            per_group = [{"LoadBalancer": load_balancer, "TargetGroup": suffix} for suffix in suffixes]
+            latency_description = f"{svc}: p95 latency above {alerts.latency_p95_ms} ms"
+            if len(per_group) == 1:
+                latency = self._alarm(
+                    f"{svc}-latency-p95",
+                    "AWS/ApplicationELB",
+                    "TargetResponseTime",
+                    per_group[0],
+                    alerts.latency_p95_ms / 1000,
+                    latency_description,
+                    extended_statistic="p95",
+                )
+            else:
+                # The live traffic is on either group, and during a canary on both: the slower group's p95.
+                ids = [f"p95{index}" for index in range(len(per_group))]
+                latency = self._math_alarm(
+                    f"{svc}-latency-p95",
+                    latency_description,
+                    alerts.latency_p95_ms / 1000,
+                    [
+                        *[
+                            self._metric(metric_id, "AWS/ApplicationELB", "TargetResponseTime", dims, "p95")
+                            for metric_id, dims in zip(ids, per_group, strict=True)
+                        ],
+                        {"id": "slowest", "expression": f"MAX([{', '.join(ids)}])", "label": "p95 latency (s)", "return_data": True},
+                    ],
+                )
+            guards[svc] = [error_rate.name, latency.name]
+            if svc in scaled_to_zero:
+                continue
+            # No data is as bad as zero: a target group whose targets are all gone reports nothing.
+            healthy_description = f"{svc}: no healthy target behind the load balancer"
+            if len(per_group) == 1:
+                self._alarm(
+                    f"{svc}-healthy-hosts",
+                    "AWS/ApplicationELB",
+                    "HealthyHostCount",
+                    per_group[0],
+                    1,
+                    healthy_description,
+                    comparison="LessThanThreshold",
+                    statistic="Minimum",
+                    evaluations=OUTAGE_EVALUATIONS,
+                    missing="breaching",
+                )
+            else:
+                # Between releases one group is empty: healthy targets in either count.
+                ids = [f"healthy{index}" for index in range(len(per_group))]
+                self._math_alarm(
+                    f"{svc}-healthy-hosts",
+                    healthy_description,
+                    1,
+                    [
+                        *[
+                            self._metric(metric_id, "AWS/ApplicationELB", "HealthyHostCount", dims, "Minimum")
+                            for metric_id, dims in zip(ids, per_group, strict=True)
+                        ],
+                        {
+                            "id": "healthy",
+                            "expression": " + ".join(f"FILL({metric_id}, 0)" for metric_id in ids),
+                            "label": "healthy targets",
+                            "return_data": True,
+                        },
+                    ],
+                    comparison="LessThanThreshold",
+                    evaluations=OUTAGE_EVALUATIONS,
+                    missing="breaching",
+                )
+        return guards
+
+    def watch(self, watched: Watched) -> None:
+        """Alarms on the services' tasks, the database, the cache and the scheduled jobs."""
+        alerts = self._alerts
         for svc, service_name in watched.service_names.items():
             dims = {"ClusterName": watched.cluster_name, "ServiceName": service_name}
             self._alarm(f"{svc}-cpu", "AWS/ECS", "CPUUtilization", dims, alerts.cpu_percent, f"{svc}: CPU above {alerts.cpu_percent}%")
@@ -123,33 +207,6 @@ class Alarms(pulumi.ComponentResource):
                 f"{svc}: memory above {alerts.memory_percent}%",
             )
             self._running_below_desired(svc, dims)
-        if watched.load_balancer_suffix is not None:
-            self._error_rate(watched.load_balancer_suffix, alerts.error_rate_percent)
-        for svc, suffix in watched.target_group_suffixes.items():
-            dims = {"LoadBalancer": watched.load_balancer_suffix or "", "TargetGroup": suffix}
-            self._alarm(
-                f"{svc}-latency-p95",
-                "AWS/ApplicationELB",
-                "TargetResponseTime",
-                dims,
-                alerts.latency_p95_ms / 1000,
-                f"{svc}: p95 latency above {alerts.latency_p95_ms} ms",
-                extended_statistic="p95",
-            )
-            if svc not in watched.scaled_to_zero:
-                # No data is as bad as zero: a target group whose targets are all gone reports nothing.
-                self._alarm(
-                    f"{svc}-healthy-hosts",
-                    "AWS/ApplicationELB",
-                    "HealthyHostCount",
-                    dims,
-                    1,
-                    f"{svc}: no healthy target behind the load balancer",
-                    comparison="LessThanThreshold",
-                    statistic="Minimum",
-                    evaluations=OUTAGE_EVALUATIONS,
-                    missing="breaching",
-                )
         if watched.database_id is not None:
             dims = {"DBInstanceIdentifier": watched.database_id}
             self._alarm("database-cpu", "AWS/RDS", "CPUUtilization", dims, alerts.cpu_percent, f"database CPU above {alerts.cpu_percent}%")
@@ -200,7 +257,7 @@ class Alarms(pulumi.ComponentResource):
                 statistic="Maximum",
             )
             rules += self._job_failures(job, watched_job, watched.cluster_arn)
-        self._topic_policy(name, account_id, rules)
+        self._topic_policy(self._prefix, self._account_id, rules)
         self.register_outputs({"topic": self.topic.arn})
 
     def _encrypted_topic(self, name: str, account_id: pulumi.Input[str], protect: bool, events: bool) -> aws.sns.Topic:
@@ -353,8 +410,8 @@ class Alarms(pulumi.ComponentResource):
         extended_statistic: str | None = None,
         evaluations: int = EVALUATIONS,
         missing: str = "notBreaching",
-    ) -> None:
-        aws.cloudwatch.MetricAlarm(
+    ) -> aws.cloudwatch.MetricAlarm:
+        return aws.cloudwatch.MetricAlarm(
             f"{self._prefix}-{suffix}",
             alarm_description=description,
             namespace=namespace,
@@ -372,14 +429,23 @@ class Alarms(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
-    def _math_alarm(self, suffix: str, description: str, threshold: float, queries: list[dict[str, object]]) -> None:
-        aws.cloudwatch.MetricAlarm(
+    def _math_alarm(
+        self,
+        suffix: str,
+        description: str,
+        threshold: float,
+        queries: list[dict[str, object]],
+        comparison: str = "GreaterThanThreshold",
+        evaluations: int = EVALUATIONS,
+        missing: str = "notBreaching",
+    ) -> aws.cloudwatch.MetricAlarm:
+        return aws.cloudwatch.MetricAlarm(
             f"{self._prefix}-{suffix}",
             alarm_description=description,
-            evaluation_periods=EVALUATIONS,
+            evaluation_periods=evaluations,
             threshold=threshold,
-            comparison_operator="GreaterThanThreshold",
-            treat_missing_data="notBreaching",
+            comparison_operator=comparison,
+            treat_missing_data=missing,
             metric_queries=queries,
             alarm_actions=[self.topic.arn],
             ok_actions=[self.topic.arn],
@@ -407,7 +473,7 @@ class Alarms(pulumi.ComponentResource):
             ],
         )
 
-    def _error_rate(self, load_balancer: pulumi.Output[str], percent: float) -> None:
+    def _error_rate(self, load_balancer: pulumi.Output[str], percent: float) -> aws.cloudwatch.MetricAlarm:
         """5xx from the services and from the load balancer itself, as a share of requests.
 
         RequestCount leaves out requests the load balancer answered without choosing a target (its 503 when no target
@@ -415,7 +481,7 @@ class Alarms(pulumi.ComponentResource):
         division by nothing. ELB 5xx are reported only when there are some: FILL makes a missing point 0.
         """
         dims = {"LoadBalancer": load_balancer}
-        self._math_alarm(
+        return self._math_alarm(
             "5xx-rate",
             f"more than {percent:g}% of requests answered 5xx by the services or the load balancer",
             percent,

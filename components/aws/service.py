@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 import pulumi_aws as aws
 
+from components.aws.release import LoadBalancerRole, deployment_configuration, update_timeout
 from components.aws.task import FargateTask
 from stacks.model import Service
 
 HEALTH_CHECK_GRACE_SECONDS = 60
+
+
+@dataclass
+class Release:
+    """A service's second target group, the listener rule ECS reweights, the role it does so with, and the alarms that
+    roll a release back."""
+
+    alternate_target_group: aws.lb.TargetGroup
+    production_rule: aws.lb.ListenerRule
+    role: LoadBalancerRole
+    alarm_names: list[pulumi.Output[str]]
 
 
 class FargateService(pulumi.ComponentResource):
@@ -28,8 +42,10 @@ class FargateService(pulumi.ComponentResource):
         discovery: aws.servicediscovery.Service | None = None,
         callers: aws.ec2.SecurityGroup | None = None,
         exec_enabled: bool = False,
+        release: Release | None = None,
     ) -> None:
-        """`discovery`: the registry its callers resolve it by; `callers`: the group admitting them."""
+        """`discovery`: the registry its callers resolve it by; `callers`: the group admitting them; `release`: what ECS
+        shifts the traffic with when `svc.rollout` is not rolling."""
         super().__init__("shipyard:aws:FargateService", name, None, opts)
         scaling = svc.instances
         autoscaled = scaling.max > scaling.min
@@ -53,9 +69,7 @@ class FargateService(pulumi.ComponentResource):
             service_registries={"registry_arn": discovery.arn} if discovery else None,
             # The policy pack fails any internet path to a service tagged private.
             tags={"visibility": "private"} if svc.kind == "http" and not svc.is_public else None,
-            load_balancers=[{"target_group_arn": target_group.arn, "container_name": "app", "container_port": svc.port}]
-            if target_group
-            else [],
+            load_balancers=[self._load_balancer(svc, target_group, release)] if target_group else [],
             health_check_grace_period_seconds=HEALTH_CHECK_GRACE_SECONDS if target_group else None,
             propagate_tags="SERVICE",
             # ECS Exec opens a shell in a running task: off unless the stack asks (aws.ecsExec).
@@ -65,14 +79,32 @@ class FargateService(pulumi.ComponentResource):
             # instead of reporting success for a release that is not running.
             wait_for_steady_state=True,
             # With autoscaling, the running count belongs to it after the first deploy; without, `scaling` is the count.
+            # A release ECS shifts leaves the live traffic on either target group: the program sets them once.
             # ECS refuses a target group until a listener attaches it to the load balancer.
             opts=pulumi.ResourceOptions(
-                parent=self, ignore_changes=["desiredCount"] if autoscaled else [], depends_on=[*routing, *task.permissions]
+                parent=self,
+                ignore_changes=[*(["desiredCount"] if autoscaled else []), *(["loadBalancers"] if release else [])],
+                depends_on=[*routing, *task.permissions, *([release.role.attachment] if release else [])],
+                custom_timeouts=pulumi.CustomTimeouts(update=update_timeout(svc.rollout)) if release else None,
             ),
+            # The strategy, and the alarms that stop and roll back a release (5xx rate, p95 latency).
+            deployment_configuration=deployment_configuration(svc.rollout) if release else None,
+            alarms={"alarm_names": release.alarm_names, "enable": True, "rollback": True} if release else None,
         )
         if autoscaled:
             self._autoscaling(name, cluster, scaling.min, scaling.max, scaling.cpu_target)
         self.register_outputs({"name": self.service.name})
+
+    @staticmethod
+    def _load_balancer(svc: Service, target_group: aws.lb.TargetGroup, release: Release | None) -> dict[str, object]:
+        attached: dict[str, object] = {"target_group_arn": target_group.arn, "container_name": "app", "container_port": svc.port}
+        if release:
+            attached["advanced_configuration"] = {
+                "alternate_target_group_arn": release.alternate_target_group.arn,
+                "production_listener_rule": release.production_rule.arn,
+                "role_arn": release.role.role.arn,
+            }
+        return attached
 
     def _autoscaling(self, name: str, cluster: aws.ecs.Cluster, low: int, high: int, cpu_target: int) -> None:
         target = aws.appautoscaling.Target(

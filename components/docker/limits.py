@@ -83,6 +83,11 @@ def _unsupported(app: App) -> list[str]:
             problems.append(f"{key}.scaling.min: one Docker host does not scale to zero; allowed: 1 or more replicas")
         if "cpu_target" in svc.scaling.model_fields_set:
             problems.append(f"{key}.scaling.cpuTarget: one Docker host does not autoscale, so there is no CPU target; remove it")
+        if svc.rollout.shifts_traffic:
+            problems.append(
+                f"{key}.rollout.strategy: the proxy sends each service's traffic to one container at a time, so there is no "
+                f"split for {svc.rollout.strategy}; allowed: rolling"
+            )
         if svc.concurrency is not None:
             problems.append(f"{key}.concurrency: requests per instance is a Cloud Run setting; the proxy sends each replica what comes")
         if svc.websocket is not None and svc.websocket.drain_seconds is not None:

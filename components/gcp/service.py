@@ -16,6 +16,9 @@ INGRESS_LOAD_BALANCER = "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"
 INGRESS_ALL = "INGRESS_TRAFFIC_ALL"
 # A private service takes requests from inside the VPC and the project only, never from the internet.
 INGRESS_INTERNAL = "INGRESS_TRAFFIC_INTERNAL_ONLY"
+# A service whose releases shift traffic starts with all of it on its latest revision; from then on `stacks.release` moves
+# it between named revisions, and the program never sets it again (`stacks/release.py` says why).
+FIRST_TRAFFIC = [{"type": "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", "percent": 100}]
 
 
 class HttpService(pulumi.ComponentResource):
@@ -64,7 +67,12 @@ class HttpService(pulumi.ComponentResource):
             },
             # The policy pack fails any internet path to a service labelled private.
             labels={"visibility": "private"} if not svc.is_public else None,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[*identity.grants, *needs]),
+            traffics=FIRST_TRAFFIC if svc.rollout.shifts_traffic else None,
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[*identity.grants, *needs],
+                ignore_changes=["traffics"] if svc.rollout.shifts_traffic else None,
+            ),
         )
         if svc.is_public:
             # Public services answer unauthenticated requests (through the load balancer when there is one).

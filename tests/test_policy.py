@@ -111,6 +111,11 @@ def image(reference: str, cloud: str) -> Callable[[dict[str, Any]], None]:
     return change
 
 
+def plain_http(props: dict[str, Any]) -> None:
+    """Whichever listener comes first (the engine registers them in no fixed order): serving plain HTTP."""
+    props.update(protocol="HTTP", port=80, defaultActions=[{"type": "forward", "targetGroupArn": "tg"}])
+
+
 def private_on_the_edge(props: dict[str, Any]) -> None:
     """Whichever service comes first (registration order varies): declared private, yet in a target group."""
     props["tags"] = {"visibility": "private"}
@@ -157,7 +162,7 @@ BAD: dict[str, tuple[Bad, Bad | None]] = {
         ("gcp:cloudrunv2/service:Service", image("ghcr.io/example/api", "gcp"), "not pinned"),
     ),
     "https-only": (
-        ("aws:lb/listener:Listener", set_path("defaultActions", [{"type": "forward", "targetGroupArn": "tg"}]), "plain HTTP"),
+        ("aws:lb/listener:Listener", plain_http, "plain HTTP"),
         ("gcp:compute/sSLPolicy:SSLPolicy", set_path("minTlsVersion", "TLS_1_0"), "older than TLS 1.2"),
     ),
     # A service on the internet-facing edge, declared private: every path to it is a violation.

@@ -297,3 +297,14 @@ def test_the_release_command_names_what_it_can_roll_back(capsys: pytest.CaptureF
     assert "in aws-prod: none" in capsys.readouterr().err
     assert release.main(["run", "aws-prod"]) == 0
     assert "ECS ran each release's strategy during `pulumi up`" in capsys.readouterr().out
+
+
+def test_the_deploy_shifts_traffic_after_a_refreshed_up() -> None:
+    from tests.test_workflows import workflow
+
+    (job,) = [j for j in workflow("deploy")["jobs"].values() if any("pulumi up" in str(s.get("name", "")) for s in j["steps"])]
+    names = [str(s.get("name", "")) for s in job["steps"]]
+    up = job["steps"][names.index("pulumi up")]
+    assert up["with"]["refresh"] is True, "only a refresh tells the provider where Cloud Run's traffic is now"
+    shift = [i for i, s in enumerate(job["steps"]) if "stacks.release run" in str(s.get("run", ""))]
+    assert shift and shift[0] > names.index("pulumi up")

@@ -197,7 +197,7 @@ def test_rolling_stays_as_it_was(aws_prod: Rendering, gcp_prod: Rendering) -> No
 
 def test_gcp_starts_a_shifting_service_on_its_latest_revision_and_leaves_traffic_to_the_release() -> None:
     rendering = render_shared(with_rollouts("gcp-prod", web={"strategy": "canary"}))
-    web = [s for s in rendering.of_type(CLOUD_RUN) if s.name == "pmis-web"][0]
+    (web,) = [s for s in rendering.of_type(CLOUD_RUN) if s.name == "pmis-web"]
     assert web.inputs["traffics"] == [{"type": "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", "percent": 100}]
     assert web.ignore_changes == ["traffics"]
 
@@ -288,7 +288,7 @@ def test_aws_rollback_stops_a_release_in_progress_or_redeploys_the_task_definiti
         }
     ]
     find, stop, redeploy = release.ecs_rollback(app, exported, "api")
-    assert "IN_PROGRESS" in find and ["--stop-type", "ROLLBACK"] == stop[3:5]
+    assert "IN_PROGRESS" in find and stop[3:5] == ["--stop-type", "ROLLBACK"]
     assert redeploy[-2:] == ["--task-definition", "arn:td/pmis-api:6"]
 
 

@@ -372,6 +372,11 @@ ROLLOUT_DEFAULTS: dict[str, dict[str, int]] = {
 }
 
 
+# The shortest a step or bake of a release may be watched in production: the clouds' metrics arrive a minute or more late,
+# and a release is rolled back on 2 bad minutes of 3.
+RELEASE_WATCH_MINUTES = 3
+
+
 class Rollout(Strict):
     """How a new version of an http service takes over its traffic, and how long the old one is kept to fall back to."""
 
@@ -392,14 +397,16 @@ class Rollout(Strict):
         default=None,
         ge=0,
         le=1440,
-        description="canary: how long the canary runs before the rest of the traffic moves; linear: the time between steps",
+        description="canary: how long the canary runs before the rest of the traffic moves; linear: the time between steps. "
+        "At least 3 in production, for the alarms to see the new version",
         json_schema_extra={"docs_default": "`10` (canary), `5` (linear)"},
     )
     bake_minutes: int | None = Field(
         default=None,
         ge=0,
         le=1440,
-        description="After all traffic has moved, the old version is kept this long, watched by the alarms, for an instant rollback",
+        description="After all traffic has moved, the old version is kept this long, watched by the alarms, for an instant "
+        "rollback. At least 3 in production",
         json_schema_extra={"docs_default": "`10`"},
     )
 
@@ -1335,6 +1342,16 @@ class App(Strict):
             raise ModelError(
                 "database.backupRetentionDays", "production keeps backups at least 7 days (7-35); use profile: development for less"
             )
+        for name, svc in self.services.items():
+            for key in ("interval_minutes", "bake_minutes"):
+                minutes = svc.rollout.setting(key) if key in ROLLOUT_DEFAULTS[svc.rollout.strategy] else None
+                if self.profile == "production" and minutes is not None and minutes < RELEASE_WATCH_MINUTES:
+                    raise ModelError(
+                        f"services.{name}.rollout.{to_camel(key)}",
+                        f"{minutes} min is too short for the alarms to see the new version before its traffic moves on "
+                        f"(they need {RELEASE_WATCH_MINUTES}); allowed in production: {RELEASE_WATCH_MINUTES}-1440, or "
+                        "profile: development for less",
+                    )
         return self
 
     def _check_images(self) -> None:

@@ -55,6 +55,8 @@ class Resource:
     provider: str | None = None
     # operation -> how long the engine lets the provider take ("20m"), where the program sets it
     custom_timeouts: dict[str, str] = field(default_factory=dict)
+    # `replacement_trigger`: the engine replaces the resource when this value changes
+    replacement_trigger: Any = None
 
     @property
     def parent_name(self) -> str | None:
@@ -612,6 +614,9 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 replace_on_changes=list(request.replaceOnChanges),
                 provider=request.provider or None,
                 custom_timeouts={op: t for op in ("create", "update", "delete") if (t := getattr(request.customTimeouts, op))},
+                replacement_trigger=json_format.MessageToDict(request.replacement_trigger)
+                if request.HasField("replacement_trigger")
+                else None,
             )
         )
         return response

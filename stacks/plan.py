@@ -225,6 +225,8 @@ def plan(
         ignored = resource.ignore_changes
         changed = [p for p in changed_paths(previous.inputs, resource.inputs) if not _under(p, ignored)]
         forcing = [p for p in changed if _under(p, (*row.replace_on, *resource.replace_on_changes))]
+        if resource.replacement_trigger is not None and resource.replacement_trigger != previous.replacement_trigger:
+            forcing.append("replacement_trigger")
         # An input read from a replaced resource is unknown until that one exists: the provider must assume it changes.
         from_replaced = [
             prop for prop, urns in resource.property_dependencies.items() if replaced.intersection(urns) and not _under(prop, ignored)

@@ -5,7 +5,8 @@
 
 AWS: ECS runs blue/green, canary and linear itself, inside `pulumi up` (`components/aws/release.py`), and rolls back on its
 alarms; `run` has nothing to do there. `rollback` stops a release still in progress (ECS rolls it back) or, once it
-finished, deploys the task definition before the current one.
+finished, deploys the task definition the release before ran (ECS's service deployments and revisions say which).
+Either way the stack still holds the current version: revert the change in git, or the next deploy releases it again.
 
 GCP: Cloud Run has revisions and traffic splits but nothing that moves traffic step by step and watches it. Two ways
 were open: traffic blocks in the program, or this command. The program cannot watch error rates between steps, and every
@@ -19,6 +20,7 @@ either goes over. The previous revision keeps the tag `previous`, which `rollbac
 `pulumi up` must run with `--refresh` for these stacks (the deploy workflow does): the provider sends the service's
 whole definition on an update, traffic included, and only a refresh tells it where traffic is now. Without it, the new
 revision gets all traffic at once, as with `rolling`; `run` says so and still watches the bake time.
+Cloud Run's metrics arrive a minute or more late, so a step's first checks may see few of its requests.
 """
 
 from __future__ import annotations
@@ -100,24 +102,37 @@ def release(cloud: CloudRun, service: str, rollout: Rollout, alerts: Alerts, sle
     now = serving({"status": status})
     others = {revision: percent for revision, percent in now.items() if revision != candidate}
     if not others:
-        # The first release, or `pulumi up` ran without --refresh: the candidate serves everything already. Pin it by name.
+        # The first release, or `pulumi up` ran without --refresh and gave the candidate everything: pin it by name, and
+        # watch it through the bake time, though there is no earlier revision here to move back to.
         cloud.route(service, {candidate: 100}, {})
-        print(f"{service}: {candidate} serves all traffic; nothing to shift")
+        print(f"{service}: {candidate} already serves all traffic; watching it for the bake time")
+        found = _watch(cloud, service, candidate, rollout.setting("bake_minutes"), alerts, sleep)
+        if found:
+            print(f"{service}: {found}; no earlier revision serves traffic: `stacks.release rollback` or revert", file=sys.stderr)
+            return 1
         return 0
     previous = max(others, key=lambda revision: others[revision])
     for percent, minutes in steps(rollout):
         traffic = {candidate: percent, previous: 100 - percent} if percent < 100 else {candidate: 100}
         cloud.route(service, traffic, {CANDIDATE_TAG: candidate, PREVIOUS_TAG: previous})
         print(f"{service}: {percent}% on {candidate}, watching for {minutes} min")
-        for _ in range(minutes):
-            sleep(WATCH_SECONDS)
-            found = problem(cloud.health(service, candidate, WINDOW_MINUTES), alerts)
-            if found:
-                cloud.route(service, {previous: 100}, {PREVIOUS_TAG: previous})
-                print(f"{service}: {found}; all traffic is back on {previous}", file=sys.stderr)
-                return 1
+        found = _watch(cloud, service, candidate, minutes, alerts, sleep)
+        if found:
+            cloud.route(service, {previous: 100}, {PREVIOUS_TAG: previous})
+            print(f"{service}: {found}; all traffic is back on {previous}", file=sys.stderr)
+            return 1
     print(f"{service}: {candidate} serves all traffic; {previous} stays tagged `{PREVIOUS_TAG}` for a rollback")
     return 0
+
+
+def _watch(cloud: CloudRun, service: str, revision: str, minutes: int, alerts: Alerts, sleep: Callable[[float], None]) -> str | None:
+    """Check the revision once a minute for `minutes`; the first problem found, or None."""
+    for _ in range(minutes):
+        sleep(WATCH_SECONDS)
+        found = problem(cloud.health(service, revision, WINDOW_MINUTES), alerts)
+        if found:
+            return found
+    return None
 
 
 def rollback_gcp(cloud: CloudRun, service: str) -> int:
@@ -207,42 +222,61 @@ def shifting(app: App) -> dict[str, Rollout]:
     return {name: svc.rollout for name, svc in app.services.items() if svc.rollout.shifts_traffic}
 
 
-def ecs_rollback(app: App, resources: list[dict[str, Any]], service: str) -> list[list[str]]:
-    """The commands that roll `service` back: stop a release in progress (ECS rolls it back), or deploy the task
-    definition before the current one. Read from the stack's state (`pulumi stack export`)."""
+@dataclass(frozen=True)
+class EcsService:
+    cluster: str
+    name: str
+
+
+def ecs_service(app: App, resources: list[dict[str, Any]], service: str) -> EcsService:
+    """The ECS service of `service`, from the stack's state (`pulumi stack export`)."""
     found = [
         r
         for r in resources
         if r["type"] == "aws:ecs/service:Service" and r["urn"].endswith(f"::{app.name}-{service}") and not r.get("delete")
     ]
     if len(found) != 1:
-        raise SystemExit(f"the stack has no ECS service for {service}")
-    outputs = found[0]["outputs"]
-    family, revision = str(outputs["taskDefinition"]).rsplit(":", 1)
-    where = ["--cluster", str(outputs["cluster"]), "--service", str(outputs["name"])]
-    return [
-        [
-            "aws",
-            "ecs",
-            "list-service-deployments",
-            *where,
-            "--status",
-            "IN_PROGRESS",
-            "--query",
-            "serviceDeployments[0].serviceDeploymentArn",
-        ],
-        ["aws", "ecs", "stop-service-deployment", "--stop-type", "ROLLBACK", "--service-deployment-arn"],
-        ["aws", "ecs", "update-service", *where, "--task-definition", f"{family}:{int(revision) - 1}"],
-    ]
+        raise SystemExit(f"the stack has no ECS service for {service}: deploy it first")
+    return EcsService(str(found[0]["outputs"]["cluster"]), str(found[0]["outputs"]["name"]))
 
 
-def _aws_rollback(commands: list[list[str]], dry_run: bool) -> int:
-    find, stop, redeploy = commands
+def _ecs(*args: str) -> Any:
+    return json.loads(subprocess.run(["aws", "ecs", *args, "--output", "json"], check=True, capture_output=True, text=True).stdout)
+
+
+def previous_task_definition(deployments: list[dict[str, Any]], revisions: dict[str, str]) -> str | None:
+    """The task definition the last successful release before the current one ran, from ECS's service deployments
+    (`describe-service-deployments`) and their revisions' task definitions (`describe-service-revisions`)."""
+    done = sorted((d for d in deployments if d.get("status") == "SUCCESSFUL"), key=lambda d: str(d.get("finishedAt", "")), reverse=True)
+    if len(done) < 2:
+        return None
+    return revisions.get(str(done[1].get("targetServiceRevision", {}).get("arn")))
+
+
+def rollback_aws(target: EcsService, dry_run: bool) -> int:
+    """Stop a release still running (ECS rolls it back), or deploy again what the release before the current one ran.
+
+    Old revisions of a shifting service's task definition stay registered (`keep_revisions`, components/aws/task.py)."""
+    where = ["--cluster", target.cluster, "--service", target.name]
+    running = _ecs("list-service-deployments", *where, "--status", "PENDING", "IN_PROGRESS")["serviceDeployments"]
+    if running:
+        arn = running[0]["serviceDeploymentArn"]
+        command = ["aws", "ecs", "stop-service-deployment", "--stop-type", "ROLLBACK", "--service-deployment-arn", arn]
+    else:
+        arns = [d["serviceDeploymentArn"] for d in _ecs("list-service-deployments", *where, "--status", "SUCCESSFUL")["serviceDeployments"]]
+        deployments = _ecs("describe-service-deployments", "--service-deployment-arns", *arns)["serviceDeployments"] if arns else []
+        revision_arns = [d["targetServiceRevision"]["arn"] for d in deployments if d.get("targetServiceRevision")]
+        described = (
+            _ecs("describe-service-revisions", "--service-revision-arns", *revision_arns)["serviceRevisions"] if revision_arns else []
+        )
+        task_definition = previous_task_definition(deployments, {r["serviceRevisionArn"]: r["taskDefinition"] for r in described})
+        if task_definition is None:
+            print(f"{target.name}: no successful release before the current one; nothing to roll back to", file=sys.stderr)
+            return 1
+        command = ["aws", "ecs", "update-service", *where, "--task-definition", task_definition]
     if dry_run:
-        print("\n".join(shlex.join(c) for c in commands))
+        print(shlex.join(command))
         return 0
-    in_progress = subprocess.run([*find, "--output", "text"], check=True, capture_output=True, text=True).stdout.strip()
-    command = [*stop, in_progress] if in_progress not in ("", "None") else redeploy
     return subprocess.run(command, check=False).returncode
 
 
@@ -263,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.action == "run":
             print(f"{args.stack}: ECS ran each release's strategy during `pulumi up`; nothing to do")
             return 0
-        return _aws_rollback(ecs_rollback(app, exported_resources(args.pulumi_stack or args.stack), args.service), args.dry_run)
+        return rollback_aws(ecs_service(app, exported_resources(args.pulumi_stack or args.stack), args.service), args.dry_run)
     if app.cloud != "gcp" or not services:
         print(f"{args.stack}: no service shifts traffic; nothing to do")
         return 0

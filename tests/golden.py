@@ -27,6 +27,7 @@ def snapshot(rendering: Rendering) -> dict[str, Any]:
             **({"ignoreChanges": r.ignore_changes} if r.ignore_changes else {}),
             **({"deleteBeforeReplace": True} if r.delete_before_replace else {}),
             **({"customTimeouts": r.custom_timeouts} if r.custom_timeouts else {}),
+            **({"replacementTrigger": r.replacement_trigger} if r.replacement_trigger is not None else {}),
             **({"dependsOn": sorted(set(r.dependencies))} if r.dependencies else {}),
         }
         for r in rendering.resources

@@ -233,6 +233,8 @@ class AwsApp(pulumi.ComponentResource):
                 settings.architecture,
                 settings.log_retention_days,
                 opts=child,
+                # `stacks.release rollback` deploys the revision before the current one.
+                keep_revisions=svc.is_public and svc.rollout.shifts_traffic,
             )
             target_group = edge.target_groups.get(svc_name) if edge else None
             service = FargateService(

@@ -52,8 +52,10 @@ REDACTED_HEADERS = ("authorization", "cookie")
 # traffic logs to an Amazon CloudWatch Logs log group").
 WAF_LOG_GROUP_PREFIX = "aws-waf-logs-"
 RULE_PRIORITY_STEP = 10
-# The second target group of a service whose traffic shifts is named after it with this suffix.
+# The second target group of a service whose traffic shifts, and the rule forwarding to both, are named after it with
+# this suffix; the rule sits this far after the plain rule's priority.
 ALTERNATE_SUFFIX = "-alt"
+SHIFTING_PRIORITY_OFFSET = RULE_PRIORITY_STEP // 2
 # Target group names: at most 32 characters. Source: ELB API reference, CreateTargetGroup `Name`.
 TARGET_GROUP_NAME_MAX = 32
 AUTONAME_SUFFIX = 1 + AUTONAME_RANDOM_CHARS  # "-" and the engine's random characters
@@ -202,8 +204,9 @@ class Edge(pulumi.ComponentResource):
         )
 
     def _default_action(self, routes: list[Route]) -> dict[str, object]:
-        # A catch-all service whose traffic shifts is served by its listener rule (`/*`), which ECS reweights.
-        catch_all = [route.service for route in routes if route.path == "/" and route.service not in self.alternate_target_groups]
+        # A catch-all service whose traffic shifts is served by its listener rule (`/*`), which ECS reweights; the default
+        # action stays as it was, so switching a strategy on or off never leaves `/` without a route.
+        catch_all = [route.service for route in routes if route.path == "/"]
         if catch_all:
             return {"type": "forward", "target_group_arn": self.target_groups[catch_all[0]].arn}
         return {
@@ -297,8 +300,8 @@ class Edge(pulumi.ComponentResource):
 
     def _routes(self, name: str, routes: list[Route], listener: aws.lb.Listener) -> list[aws.lb.ListenerRule]:
         # `routes` is most specific first; the catch-all `/` is the listener's default action, not a rule, unless its
-        # service shifts traffic: then it is the last rule, `/*`. A service's first path keeps the plain name; its further
-        # paths are numbered.
+        # service shifts traffic: then it is also the last rule, `/*`. A service's first path keeps the plain name; its
+        # further paths are numbered.
         seen: dict[str, int] = {}
 
         def rule_name(service: str) -> str:
@@ -308,31 +311,54 @@ class Edge(pulumi.ComponentResource):
         ruled = [route for route in routes if route.path != "/" or route.service in self.alternate_target_groups]
         rules = []
         for index, route in enumerate(ruled, start=1):
-            rule = aws.lb.ListenerRule(
-                rule_name(route.service),
-                listener_arn=listener.arn,
-                priority=index * RULE_PRIORITY_STEP,
-                conditions=[{"path_pattern": {"values": path_patterns(route.path)}}],
-                actions=[self._forward(route.service)],
-                # ECS moves the weights between the two groups at every release (and leaves them so): the program
-                # sets them once, and a refresh that reads them back is no change to undo.
-                opts=pulumi.ResourceOptions(
-                    parent=listener, ignore_changes=["actions"] if route.service in self.alternate_target_groups else []
-                ),
-            )
+            priority = index * RULE_PRIORITY_STEP
             if route.service in self.alternate_target_groups:
-                self.production_rules[route.service] = rule
-            rules.append(rule)
+                rules.append(self._shifting_rule(name, route, listener, priority + SHIFTING_PRIORITY_OFFSET))
+                continue
+            rules.append(
+                aws.lb.ListenerRule(
+                    rule_name(route.service),
+                    listener_arn=listener.arn,
+                    priority=priority,
+                    conditions=[{"path_pattern": {"values": path_patterns(route.path)}}],
+                    actions=[{"type": "forward", "target_group_arn": self.target_groups[route.service].arn}],
+                    opts=pulumi.ResourceOptions(parent=listener),
+                )
+            )
         return rules
 
-    def _forward(self, service: str) -> dict[str, object]:
-        primary = self.target_groups[service].arn
-        alternate = self.alternate_target_groups.get(service)
-        if alternate is None:
-            return {"type": "forward", "target_group_arn": primary}
-        # All traffic on the primary group until ECS's first release moves it.
-        weighted = [{"arn": primary, "weight": 100}, {"arn": alternate.arn, "weight": 0}]
-        return {"type": "forward", "forward": {"target_groups": weighted}}
+    def _shifting_rule(self, name: str, route: Route, listener: aws.lb.Listener, priority: int) -> aws.lb.ListenerRule:
+        """The one rule ECS reweights between a service's two target groups (ECS developer guide, "Application Load
+        Balancer resources for blue/green, linear, and canary deployments").
+
+        ECS rewrites its forward action at every release and leaves it so (seen live: go-to-k/cdk-real-drift#1730), so the
+        program sets the action once and ignores it after. A rule of its own, under the second group's suffix and half a
+        step after the plain rule's priority: switching a strategy on or off creates one rule with its action and deletes
+        the other, both in place for a moment (the plain one, first, still wins), where updating one rule would send
+        nothing. A replaced target group replaces it (`replacement_trigger`), deleted first to free its priority.
+        """
+        primary, alternate = self.target_groups[route.service], self.alternate_target_groups[route.service]
+        rule = aws.lb.ListenerRule(
+            f"{name}-{route.service}{ALTERNATE_SUFFIX}",
+            listener_arn=listener.arn,
+            priority=priority,
+            conditions=[{"path_pattern": {"values": path_patterns(route.path)}}],
+            # All traffic on the first group until ECS's first release moves it.
+            actions=[
+                {
+                    "type": "forward",
+                    "forward": {"target_groups": [{"arn": primary.arn, "weight": 100}, {"arn": alternate.arn, "weight": 0}]},
+                }
+            ],
+            opts=pulumi.ResourceOptions(
+                parent=listener,
+                ignore_changes=["actions"],
+                replacement_trigger=pulumi.Output.all(primary.arn, alternate.arn),
+                delete_before_replace=True,
+            ),
+        )
+        self.production_rules[route.service] = rule
+        return rule
 
     def _firewall(self, name: str, mode: str, log_retention_days: int, log_key_arn: pulumi.Input[str] | None) -> None:
         counting = mode == "count"

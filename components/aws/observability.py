@@ -33,6 +33,10 @@ from stacks.model import Alerts
 PERIOD = 60
 EVALUATIONS = 5  # sustained for 5 minutes, so one slow request does not page anyone
 OUTAGE_EVALUATIONS = 3  # no healthy target: page sooner
+# A release's alarms decide sooner: 2 bad minutes of 3. So a release needs at least this long to be watched (the model
+# asks production stacks for `intervalMinutes` and `bakeMinutes` of at least RELEASE_WATCH_MINUTES).
+RELEASE_EVALUATIONS = 3
+RELEASE_DATAPOINTS = 2
 # The connection alarm's ceiling when the stack does not know the instance class's max_connections.
 FALLBACK_MAX_CONNECTIONS = 500
 # Chatbot's API answers in these regions only (Chatbot API reference, "Welcome"); a channel configuration made in one of
@@ -116,16 +120,16 @@ class Alarms(pulumi.ComponentResource):
         self, load_balancer: pulumi.Output[str], target_groups: Mapping[str, list[pulumi.Output[str]]], scaled_to_zero: set[str]
     ) -> dict[str, list[pulumi.Output[str]]]:
         """What users feel at the load balancer: the 5xx rate, and each service's p95 latency and healthy targets over its
-        target groups (two when its releases shift traffic between them). Returns each service's release alarms by name:
-        the 5xx rate and its latency, which roll a release back (`components/aws/release.py`)."""
+        target groups (two when its releases shift traffic between them). Returns, for a service with two groups, the
+        names of its release alarms, which roll a release back (`components/aws/release.py`)."""
         alerts = self._alerts
-        error_rate = self._error_rate(load_balancer, alerts.error_rate_percent)
+        self._error_rate(load_balancer, alerts.error_rate_percent)
         guards: dict[str, list[pulumi.Output[str]]] = {}
         for svc, suffixes in target_groups.items():
             per_group = [{"LoadBalancer": load_balancer, "TargetGroup": suffix} for suffix in suffixes]
             latency_description = f"{svc}: p95 latency above {alerts.latency_p95_ms} ms"
             if len(per_group) == 1:
-                latency = self._alarm(
+                self._alarm(
                     f"{svc}-latency-p95",
                     "AWS/ApplicationELB",
                     "TargetResponseTime",
@@ -137,7 +141,7 @@ class Alarms(pulumi.ComponentResource):
             else:
                 # The live traffic is on either group, and during a canary on both: the slower group's p95.
                 ids = [f"p95{index}" for index in range(len(per_group))]
-                latency = self._math_alarm(
+                self._math_alarm(
                     f"{svc}-latency-p95",
                     latency_description,
                     alerts.latency_p95_ms / 1000,
@@ -149,7 +153,7 @@ class Alarms(pulumi.ComponentResource):
                         {"id": "slowest", "expression": f"MAX([{', '.join(ids)}])", "label": "p95 latency (s)", "return_data": True},
                     ],
                 )
-            guards[svc] = [error_rate.name, latency.name]
+                guards[svc] = self._release_alarms(svc, per_group)
             if svc in scaled_to_zero:
                 continue
             # No data is as bad as zero: a target group whose targets are all gone reports nothing.
@@ -191,6 +195,54 @@ class Alarms(pulumi.ComponentResource):
                     missing="breaching",
                 )
         return guards
+
+    def _release_alarms(self, svc: str, per_group: list[dict[str, pulumi.Output[str]]]) -> list[pulumi.Output[str]]:
+        """The service's own 5xx rate and p95 latency, on whichever group is worse, over a short window: ECS reads their
+        state during a release and rolls back on ALARM. Not the load balancer's 5xx rate, which another service's errors
+        would raise. They page no one (the deployment's failure does, through the circuit breaker's events)."""
+        alerts = self._alerts
+        names = []
+        rates: list[dict[str, object]] = []
+        for index, dims in enumerate(per_group):
+            rates += [
+                self._metric(f"errors{index}", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", dims, "Sum"),
+                self._metric(f"requests{index}", "AWS/ApplicationELB", "RequestCount", dims, "Sum"),
+            ]
+        worst_rate = ", ".join(
+            f"100 * FILL(errors{i}, 0) / MAX([FILL(requests{i}, 0), FILL(errors{i}, 0), 1])" for i in range(len(per_group))
+        )
+        latency_ids = [f"p95{i}" for i in range(len(per_group))]
+        latencies = [
+            self._metric(metric_id, "AWS/ApplicationELB", "TargetResponseTime", dims, "p95")
+            for metric_id, dims in zip(latency_ids, per_group, strict=True)
+        ]
+        for suffix, description, threshold, queries in (
+            (
+                "release-5xx",
+                f"{svc}: more than {alerts.error_rate_percent:g}% of its requests answered 5xx during a release",
+                alerts.error_rate_percent,
+                [*rates, {"id": "rate", "expression": f"MAX([{worst_rate}])", "label": "5xx %", "return_data": True}],
+            ),
+            (
+                "release-latency",
+                f"{svc}: p95 latency above {alerts.latency_p95_ms} ms during a release",
+                alerts.latency_p95_ms / 1000,
+                [*latencies, {"id": "slowest", "expression": f"MAX([{', '.join(latency_ids)}])", "return_data": True}],
+            ),
+        ):
+            alarm = aws.cloudwatch.MetricAlarm(
+                f"{self._prefix}-{svc}-{suffix}",
+                alarm_description=description,
+                evaluation_periods=RELEASE_EVALUATIONS,
+                datapoints_to_alarm=RELEASE_DATAPOINTS,
+                threshold=threshold,
+                comparison_operator="GreaterThanThreshold",
+                treat_missing_data="notBreaching",
+                metric_queries=queries,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            names.append(alarm.name)
+        return names
 
     def watch(self, watched: Watched) -> None:
         """Alarms on the services' tasks, the database, the cache and the scheduled jobs."""

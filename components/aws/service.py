@@ -79,11 +79,10 @@ class FargateService(pulumi.ComponentResource):
             # instead of reporting success for a release that is not running.
             wait_for_steady_state=True,
             # With autoscaling, the running count belongs to it after the first deploy; without, `scaling` is the count.
-            # A release ECS shifts leaves the live traffic on either target group: the program sets them once.
             # ECS refuses a target group until a listener attaches it to the load balancer.
             opts=pulumi.ResourceOptions(
                 parent=self,
-                ignore_changes=[*(["desiredCount"] if autoscaled else []), *(["loadBalancers"] if release else [])],
+                ignore_changes=["desiredCount"] if autoscaled else [],
                 depends_on=[*routing, *task.permissions, *([release.role.attachment] if release else [])],
                 custom_timeouts=pulumi.CustomTimeouts(update=update_timeout(svc.rollout)) if release else None,
             ),

@@ -74,7 +74,9 @@ class FargateTask(pulumi.ComponentResource):
         architecture: str,
         log_retention_days: int,
         opts: pulumi.ResourceOptions | None = None,
+        keep_revisions: bool = False,
     ) -> None:
+        """`keep_revisions`: a replaced revision stays registered (ACTIVE), so a rollback can deploy it again."""
         super().__init__("shipyard:aws:FargateTask", name, None, opts)
         # Encrypted with the app's key, whose policy lets CloudWatch Logs use it (components/aws/logs.py).
         self.log_group = aws.cloudwatch.LogGroup(
@@ -161,6 +163,8 @@ class FargateTask(pulumi.ComponentResource):
             task_role_arn=self.task_role.arn,
             container_definitions=pulumi.Output.json_dumps([{k: v for k, v in definition.items() if v is not None}]),
             volumes=[{"name": SCRATCH}] if container.read_only_root_filesystem else None,
+            # A deregistered (INACTIVE) revision cannot be deployed again (ECS API reference, DeregisterTaskDefinition).
+            skip_destroy=True if keep_revisions else None,
             # Tasks started before these exist cannot read their secrets or pull their image.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[*execution_policy, *task_policy, *wiring.needs]),
         )

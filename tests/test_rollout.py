@@ -350,3 +350,11 @@ def test_the_deploy_shifts_traffic_after_a_refreshed_up() -> None:
     assert up["with"]["refresh"] is True, "only a refresh tells the provider where Cloud Run's traffic is now"
     shift = [i for i, s in enumerate(job["steps"]) if "stacks.release run" in str(s.get("run", ""))]
     assert shift and shift[0] > names.index("pulumi up")
+
+
+def test_releases_that_shift_traffic_pass_every_policy() -> None:
+    from tests.test_policy import RULE, view_of, violations
+
+    gcp = render_shared(with_rollouts("gcp-prod", web={"strategy": "canary"}))
+    for rendering in (aws_shifting(), gcp):
+        assert {rule: violations(rule, view_of(rendering)) for rule in RULE if violations(rule, view_of(rendering))} == {}

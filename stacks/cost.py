@@ -358,6 +358,12 @@ def _ecs_service(ctx: _Context, r: Resource) -> None:
     desired = _number(r.inputs.get("desiredCount"), 1)
     low, high = _instances(ctx, r, (desired, desired))
     _fargate(ctx, r, task, "Fargate ", f"{low:g}-{high:g} tasks", (low * HOURS_PER_MONTH, high * HOURS_PER_MONTH))
+    svc = ctx.app.services.get(ctx.workload(r) or "")
+    if svc is not None and svc.rollout.shifts_traffic:
+        # Blue/green, canary and linear run a whole second set of tasks from the shift's start to the end of the bake.
+        hours = DEPLOYS_PER_MONTH * svc.rollout.minutes / 60
+        overlap = f"{DEPLOYS_PER_MONTH} releases of {svc.rollout.minutes} min beside the old tasks"
+        _fargate(ctx, r, task, "release overlap ", overlap, (low * hours, high * hours))
 
 
 def _schedule(ctx: _Context, r: Resource) -> None:

@@ -358,3 +358,18 @@ def test_releases_that_shift_traffic_pass_every_policy() -> None:
     gcp = render_shared(with_rollouts("gcp-prod", web={"strategy": "canary"}))
     for rendering in (aws_shifting(), gcp):
         assert {rule: violations(rule, view_of(rendering)) for rule in RULE if violations(rule, view_of(rendering))} == {}
+
+
+def test_the_cost_estimate_counts_the_second_set_of_tasks_a_release_runs() -> None:
+    from stacks.config import PROJECT, load
+    from stacks.cost import DEPLOYS_PER_MONTH, estimate
+    from stacks.prices import PRICES
+
+    app = with_rollouts("aws-prod", web={"strategy": "canary", "percent": 5}, api={"strategy": "bluegreen"})
+    result = estimate(aws_shifting(), load({f"{PROJECT}:{k}": v for k, v in app.items()}, []).app)
+    task = aws_shifting().one("aws:ecs/taskDefinition:TaskDefinition", "pmis-api").inputs
+    api_min = app["services"]["api"]["scaling"]["min"]
+    # Blue/green with a 10-minute bake: the new tasks run beside the old ones for 10 minutes, 20 releases a month.
+    hours = api_min * DEPLOYS_PER_MONTH * 10 / 60
+    (vcpu,) = [line for line in result.lines if line.name == "pmis-api" and line.item == "release overlap vCPU"]
+    assert vcpu.monthly_min == pytest.approx(int(task["cpu"]) / 1024 * hours * PRICES["aws.fargate.vcpu.x86_64"].usd["us-east-1"])

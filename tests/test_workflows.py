@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 import pytest
+import yaml
 
 from components.aws.limits import FARGATE_SIZES
 from policy.rules import RULES
@@ -25,7 +26,7 @@ from stacks.migrate import app_of
 from stacks.model import AwsSettings, Database
 from stacks.offline import ROOT, committed_stacks, read_yaml
 from stacks.plan import physical_names
-from tests.harness import render_stack, stack_app
+from tests.harness import render_app, render_stack, stack_app
 from tests.test_policy import view_of
 
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -355,11 +356,11 @@ def evaluate(condition: str, context: dict[str, Any]) -> bool:
         kind, left = tokens[at]
         assert kind == "value", condition
         take("value")
-        for op, test in (("==", lambda a, b: a == b), ("!=", lambda a, b: a != b)):
+        for op in ("==", "!="):
             if take(op):
                 right = tokens[at][1]
                 assert take("value"), condition
-                return test(left, right)
+                return (left == right) == (op == "==")
         return left
 
     value = either()
@@ -487,8 +488,9 @@ def test_the_stack_is_made_from_the_base_and_released_as_deploy_does() -> None:
     migrate = first(r'^venv/bin/python -m stacks\.migrate run "\$STACK" --pulumi-stack "\$PULUMI_STACK"$')
     up = first(r"^pulumi up --yes --refresh ")
     url = first(r'pulumi stack output url --stack "\$PULUMI_STACK"')
+    shift = first(r'^venv/bin/python -m stacks\.release run "\$STACK" --pulumi-stack "\$PULUMI_STACK"$')
     cost = first(r'-m stacks\.render "\$STACK" --json ')
-    assert copy < create < images < target < migrate < up < url
+    assert copy < create < images < target < migrate < up < url < shift
     assert images < cost, "the cost is the stack's own, with its images"
     # The targeted update is deploy.yml's: one --target per URN the offline render names.
     assert any(line.endswith('targets+=(--target "$urn")') for line in lines[target - 3 : target])
@@ -545,8 +547,9 @@ def test_the_pull_request_base_is_a_small_throwaway_copy_of_aws_prod() -> None:
     # The smallest sizes: Fargate's smallest task, one instance, a disk that does not grow, the shortest log retention.
     cpu = min(FARGATE_SIZES)
     assert app.migrate is not None
-    for workload in [*app.services.values(), *app.jobs.values(), app.migrate]:
-        assert (workload.cpu, workload.memory) == (cpu, min(FARGATE_SIZES[cpu])), workload
+    sizes = [(w.cpu, w.memory) for w in app.services.values()] + [(j.cpu, j.memory) for j in app.jobs.values()]
+    for size in [*sizes, (app.migrate.cpu, app.migrate.memory)]:
+        assert size == (cpu, min(FARGATE_SIZES[cpu])), size
     for name, service in app.services.items():
         assert (service.instances.min, service.instances.max) == (1, 1), name
     assert app.database.size == get_args(Database.model_fields["size"].annotation)[0]
@@ -581,3 +584,18 @@ def test_the_readme_states_the_pull_request_stack_cost_as_the_render_prices_it()
     known = {money(cost["monthlyMin"]), money(cost["monthlyMax"]), money(cost["monthlyMax"] * 24 / HOURS_PER_MONTH)}
     known |= {money(line["monthlyMax"]) for line in cost["lines"]}
     assert stated <= known, f"{sorted(stated - known)}: {stale}"
+
+
+def test_the_gcp_variant_the_pull_request_base_describes_renders() -> None:
+    header = (ROOT / f"Pulumi.{PR_BASE}.yaml").read_text().split("\nconfig:", 1)[0]
+    (block,) = re.findall(r"^#\s+shipyard:gcp: (\{.*\})$", header, re.MULTILINE)
+    app = stack_app(PR_BASE)
+    app["cloud"] = "gcp"
+    del app["aws"]
+    app["gcp"] = yaml.safe_load(block)
+    for workload in [*app["services"].values(), *app["jobs"].values(), app["migrate"]]:
+        workload["cpu"] = 1
+        workload.pop("user", None)
+    app["cache"]["memoryGb"] = 1
+    rendering = render_app(app, stack=f"{PR_BASE}-1")
+    assert rendering.of_type("gcp:sql/databaseInstance:DatabaseInstance")

@@ -36,6 +36,8 @@ RESERVED_ENV = frozenset(
         "DATABASE_NAME",
         "DATABASE_USER",
         "DATABASE_PASSWORD",
+        "DATABASE_REPLICA_URL",
+        "DATABASE_REPLICA_HOSTS",
         "REDIS_URL",
         "APP_NAME",
         "APP_ENV",
@@ -485,6 +487,11 @@ class Service(Strict):
     database: bool = Field(
         default=False, description="Receive `DATABASE_URL` and `DATABASE_*` (URL and password as secrets) and network access"
     )
+    database_replica: bool = Field(
+        default=False,
+        description="Receive `DATABASE_REPLICA_URL` (a secret: every read replica, libpq's multi-host form) and "
+        "`DATABASE_REPLICA_HOSTS`; needs `database` and `database.readReplica`",
+    )
     cache: bool = Field(default=False, description="Receive `REDIS_URL` (a secret; `REDIS_CA_CERT` too when managed) and network access")
     buckets: list[str] = Field(default=[], description="Buckets to receive as `BUCKET_<NAME>`, with read/write access; each once")
     user: str | None = Field(
@@ -778,6 +785,10 @@ def is_mutable_reference(image: str) -> bool:
     return ":" not in last or last.rsplit(":", 1)[1] == "latest"
 
 
+# Both clouds allow more (RDS for PostgreSQL: 15 per source; Cloud SQL: 10 per primary): a bound on cost.
+MAX_READ_REPLICAS = 5
+
+
 class Database(Strict):
     """PostgreSQL. `size` is neutral; each cloud maps it to an instance class or tier."""
 
@@ -807,7 +818,14 @@ class Database(Strict):
     )
     high_availability: bool = Field(default=True, description="A standby in a second zone (Multi-AZ / REGIONAL)")
     backup_retention_days: int = Field(default=7, ge=1, le=35, description="Days of automated backups; at least 7 in production")
-    read_replica: bool = Field(default=False, description="Add a read replica")
+    # An integer that also takes `true` (one) and `false` (none), as the key did when it offered one replica.
+    read_replica: int = Field(
+        default=0,
+        ge=0,
+        le=MAX_READ_REPLICAS,
+        description=f"How many read replicas (0-{MAX_READ_REPLICAS}; `true` is one); services with `databaseReplica` read from them",
+        json_schema_extra={"docs_default": "`false`"},
+    )
     deletion_protection: bool = Field(default=True, description="The cloud's own deletion protection on the instance")
 
     @field_validator("name")
@@ -819,6 +837,10 @@ class Database(Strict):
                 "(CreateDBInstance, DBName); choose another, e.g. 'app'"
             )
         return value
+
+    @property
+    def replicas(self) -> int:
+        return int(self.read_replica)
 
     @model_validator(mode="after")
     def _storage(self) -> Database:
@@ -1400,6 +1422,12 @@ class App(Strict):
         for name, svc in self.services.items():
             if svc.database and self.database is None:
                 raise ModelError(f"services.{name}.database", "the service needs a database but no `database` block is configured")
+            if svc.database_replica and not (svc.database and self.database is not None and self.database.replicas):
+                raise ModelError(
+                    f"services.{name}.databaseReplica",
+                    "reading from the replicas needs `database: true` on the service and `database.readReplica` (true, or 1-"
+                    f"{MAX_READ_REPLICAS}) on the stack",
+                )
             if svc.cache and self.cache is None:
                 raise ModelError(f"services.{name}.cache", "the service needs a cache but no `cache` block is configured")
             for i, bucket in enumerate(svc.buckets):

@@ -16,19 +16,25 @@ DATABASE_PORT = 5432
 DATABASE_USER = "app"
 
 
+def replica_url(password: str, hosts: list[str], dbname: str) -> str:
+    """One libpq URL naming every replica (`postgresql://user:pw@h1:5432,h2:5432/db`), as both clouds' renderers store it."""
+    listed = ",".join(f"{host}:{DATABASE_PORT}" for host in hosts)
+    return f"postgresql://{DATABASE_USER}:{password}@{listed}/{dbname}?sslmode=require"
+
+
 @dataclass(frozen=True)
 class CloudValue:
     """A plain value only the cloud knows: the database's host, a bucket's cloud name, a called service's address."""
 
     store: Literal["database", "bucket", "service"]
-    name: str = ""  # the bucket's or the called service's model name
+    name: str = ""  # the bucket's or the called service's model name; for the database, "" (its host) or "replicas"
 
 
 @dataclass(frozen=True)
 class SecretValue:
     """Where a secret environment variable's value lives.
 
-    `app`: the application secret `key`; `database`: `url` or `password` of the stack's PostgreSQL
+    `app`: the application secret `key`; `database`: `url`, `password` or `replica_url` of the stack's PostgreSQL
     credentials; `cache`: `url` or `ca` (the CA that signs the server's TLS certificate) of its Redis.
     """
 
@@ -75,6 +81,11 @@ def needs(app: App, service: str, job: Job | None = None, release: bool = False)
             "DATABASE_USER": DATABASE_USER,
         }
         secrets |= {"DATABASE_URL": SecretValue("database", "url"), "DATABASE_PASSWORD": SecretValue("database", "password")}
+        if svc.database_replica:
+            # Every replica's host, comma-separated, and one URL naming them all (libpq connects to the first that answers;
+            # `load_balance_hosts=random`, libpq 16+, spreads connections).
+            env["DATABASE_REPLICA_HOSTS"] = CloudValue("database", "replicas")
+            secrets["DATABASE_REPLICA_URL"] = SecretValue("database", "replica_url")
     managed_cache = svc.cache and app.cache is not None and app.cache.managed
     if svc.cache and app.cache is not None:
         if app.cache.external_url_secret is not None:

@@ -203,6 +203,9 @@ class AwsApp(pulumi.ComponentResource):
             egress=network.private_egress,
             database_credentials=database.credentials if database else None,
             database_host=database.instance.address if database else None,
+            database_replica_hosts=pulumi.Output.all(*[r.address for r in database.replicas]).apply(",".join)
+            if database and database.replicas
+            else None,
             cache_connection=cache.connection if cache else None,
             service_urls={c: discovery.url(c, app.services[c].port or 0) for c in discovery.registries} if discovery else {},
         )
@@ -335,6 +338,7 @@ class AwsApp(pulumi.ComponentResource):
             "clusterName": cluster.name,
             "serviceNames": service_names,
             "databaseEndpoint": database.instance.address if database else None,
+            **({"databaseReplicaEndpoints": [r.address for r in database.replicas]} if database and database.replicas else {}),
             "cacheEndpoint": cache.group.primary_endpoint_address if cache else None,
             "buckets": {n: b.bucket for n, b in buckets.buckets.items()},
             "alarmTopicArn": alarms.topic.arn,

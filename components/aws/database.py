@@ -51,6 +51,7 @@ from components.aws.security import admit_clients
 from components.passwords import generated_password
 from components.stateful import final_snapshot_name, keep
 from stacks import model
+from stacks.wiring import replica_url
 
 PORT = 5432
 USERNAME = "app"
@@ -178,9 +179,11 @@ class Database(pulumi.ComponentResource):
             # RDS refuses a monitoring role that cannot yet publish the metrics: wait for its policy.
             opts=keep(self, protect, ignore_changes=["allocatedStorage"] if autoscaling else [], depends_on=[monitoring]),
         )
-        if spec.read_replica:
-            aws.rds.Instance(
-                f"{name}-replica",
+        self.replicas: list[aws.rds.Instance] = []
+        for index in range(1, spec.replicas + 1):
+            replica = aws.rds.Instance(
+                # The first keeps the name it had when only one was offered.
+                f"{name}-replica" if index == 1 else f"{name}-replica-{index}",
                 identifier_prefix=f"{app_name}-replica-",
                 replicate_source_db=self.instance.identifier,
                 instance_class=instance_class,
@@ -203,7 +206,11 @@ class Database(pulumi.ComponentResource):
                 apply_immediately=True,
                 opts=pulumi.ResourceOptions(parent=self.instance, protect=False, depends_on=[monitoring]),
             )
-        document = pulumi.Output.all(self.instance.address, password.result).apply(lambda args: _connection(args[0], args[1], spec.name))
+            self.replicas.append(replica)
+        replica_hosts = [replica.address for replica in self.replicas]
+        document = pulumi.Output.all(self.instance.address, password.result, *replica_hosts).apply(
+            lambda args: _connection(args[0], args[1], spec.name, list(args[2:]))
+        )
         self.credentials = credentials_secret(
             f"{name}-credentials",
             f"{app_name} PostgreSQL connection (url, username, password, host, port, dbname)",
@@ -212,7 +219,7 @@ class Database(pulumi.ComponentResource):
             protect,
             self,
         )
-        self.register_outputs({"endpoint": self.instance.address})
+        self.register_outputs({"endpoint": self.instance.address, "replica_endpoints": replica_hosts})
 
     def _monitoring_role(self, name: str, app_name: str) -> tuple[aws.iam.Role, aws.iam.RolePolicyAttachment]:
         """The role RDS Enhanced Monitoring publishes OS metrics as, and the attachment of its policy."""
@@ -233,9 +240,10 @@ class Database(pulumi.ComponentResource):
         return role, attachment
 
 
-def _connection(host: str, password: str, dbname: str) -> str:
+def _connection(host: str, password: str, dbname: str, replica_hosts: list[str]) -> str:
     return json.dumps(
         {
+            **({"replica_url": replica_url(password, replica_hosts, dbname)} if replica_hosts else {}),
             "url": f"postgresql://{USERNAME}:{password}@{host}:{PORT}/{dbname}?sslmode=require",
             "username": USERNAME,
             "password": password,

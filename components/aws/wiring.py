@@ -23,6 +23,8 @@ class Stores:
     egress: list[pulumi.Resource] = field(default_factory=list)
     database_credentials: StoredSecret | None = None
     database_host: pulumi.Input[str] | None = None
+    # The read replicas' hosts, comma-separated.
+    database_replica_hosts: pulumi.Input[str] | None = None
     cache_connection: StoredSecret | None = None
     # A called service's address, by its model name.
     service_urls: dict[str, pulumi.Input[str]] = field(default_factory=dict)
@@ -38,8 +40,9 @@ def _plain(value: str | CloudValue, stores: Stores) -> pulumi.Input[str]:
     if isinstance(value, str):
         return value
     if value.store == "database":
-        assert stores.database_host is not None
-        return stores.database_host
+        host = stores.database_replica_hosts if value.name == "replicas" else stores.database_host
+        assert host is not None, f"the model wired {value} without the database behind it"
+        return host
     if value.store == "service":
         return stores.service_urls[value.name]
     return stores.buckets[value.name].bucket

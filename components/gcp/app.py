@@ -66,6 +66,7 @@ class GcpApp(pulumi.ComponentResource):
                 private,
                 opts=after_apis,
                 max_connections=max_connections(database_tier(app) or ""),
+                replicas_read=any(svc.database_replica for svc in app.services.values()),
             )
             if app.database
             else None
@@ -86,8 +87,15 @@ class GcpApp(pulumi.ComponentResource):
             secrets=secrets.refs,
             buckets=buckets.buckets,
             egress=network.egress,
-            database_secrets={"url": database.url, "password": database.password} if database else {},
+            database_secrets={
+                "url": database.url,
+                "password": database.password,
+                **({"replica_url": database.replica_url} if database.replica_url else {}),
+            }
+            if database
+            else {},
             database_host=database.instance.private_ip_address if database else None,
+            database_replica_hosts=pulumi.Output.all(*database.replica_hosts).apply(",".join) if database and database.replicas else None,
             database_needs=[database.user, database.database] if database else [],
             cache_secrets={"url": cache.url, "ca": cache.ca_certificate} if cache else {},
             cache_needs=[cache.instance] if cache else [],
@@ -230,6 +238,7 @@ class GcpApp(pulumi.ComponentResource):
             "workerPools": {n: w.name for n, w in workers.items()},
             "jobs": {n: j.name for n, j in jobs.items()},
             "databaseConnectionName": database.instance.connection_name if database else None,
+            **({"databaseReplicaAddresses": database.replica_hosts} if database and database.replicas else {}),
             "cacheHost": cache.instance.host if cache else None,
             "registryUrl": registry.url,
             "buckets": {n: b.name for n, b in buckets.buckets.items()},

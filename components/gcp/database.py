@@ -11,6 +11,7 @@ from components.passwords import generated_password
 from components.stateful import keep
 from stacks import model
 from stacks.model import GcpSettings
+from stacks.wiring import replica_url
 
 USERNAME = "app"
 PORT = 5432
@@ -63,9 +64,11 @@ class Database(pulumi.ComponentResource):
         depends_on: list[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
         max_connections: int | None = None,
+        replicas_read: bool = False,
     ) -> None:
         """PostgreSQL on `network`'s private service access (`depends_on` holds that peering); the tier comes from
-        `settings.database_tier` or the size, and `production` keeps backups after the instance is deleted."""
+        `settings.database_tier` or the size, and `production` keeps backups after the instance is deleted.
+        `replicas_read`: a service reads the replicas, so their URL is stored as a secret."""
         super().__init__("shipyard:gcp:Database", name, None, opts)
         tier = settings.database_tier or TIER[db.size]
         autoresize = True
@@ -125,9 +128,11 @@ class Database(pulumi.ComponentResource):
         self.database = gcp.sql.Database(name, instance=self.instance.name, name=db.name, opts=on_instance)
         password = self.random_password = generated_password(f"{name}-password", self)
         self.user = gcp.sql.User(name, instance=self.instance.name, name=USERNAME, password=password.result, opts=on_instance)
-        if db.read_replica:
-            gcp.sql.DatabaseInstance(
-                f"{name}-replica",
+        self.replicas: list[gcp.sql.DatabaseInstance] = []
+        for index in range(1, db.replicas + 1):
+            replica = gcp.sql.DatabaseInstance(
+                # The first keeps the name it had when only one was offered.
+                f"{name}-replica" if index == 1 else f"{name}-replica-{index}",
                 master_instance_name=self.instance.name,
                 database_version=f"POSTGRES_{db.version}",
                 region=settings.region,
@@ -145,9 +150,24 @@ class Database(pulumi.ComponentResource):
                 },
                 opts=pulumi.ResourceOptions(parent=self.instance, protect=False),
             )
+            self.replicas.append(replica)
         url = pulumi.Output.format(
             "postgresql://{0}:{1}@{2}:{3}/{4}?sslmode=require", USERNAME, password.result, self.instance.private_ip_address, PORT, db.name
         )
         self.url = store_secret(f"{name}-database-url", pulumi.Output.secret(url), protect, self)
         self.password = store_secret(f"{name}-database-password", password.result, protect, self)
+        self.replica_hosts = [replica.private_ip_address for replica in self.replicas]
+        self.replica_url = (
+            store_secret(
+                f"{name}-database-replica-url",
+                pulumi.Output.secret(
+                    pulumi.Output.all(password.result, *self.replica_hosts).apply(lambda a: replica_url(a[0], list(a[1:]), db.name))
+                ),
+                # Made from the replicas, and gone with them: `readReplica: 0` must be able to delete it.
+                False,
+                self,
+            )
+            if self.replicas and replicas_read
+            else None
+        )
         self.register_outputs({"connection_name": self.instance.connection_name})

@@ -26,6 +26,8 @@ class Stores:
     egress: list[pulumi.Resource] = field(default_factory=list)
     database_secrets: dict[str, SecretRef] = field(default_factory=dict)  # url, password
     database_host: pulumi.Input[str] | None = None
+    # The read replicas' private addresses, comma-separated.
+    database_replica_hosts: pulumi.Input[str] | None = None
     # The user and the logical database the URL names: they exist only once these are created.
     database_needs: list[pulumi.Resource] = field(default_factory=list)
     cache_secrets: dict[str, SecretRef] = field(default_factory=dict)  # url, ca
@@ -44,8 +46,9 @@ def _plain(value: str | CloudValue, stores: Stores) -> pulumi.Input[str]:
     if isinstance(value, str):
         return value
     if value.store == "database":
-        assert stores.database_host is not None
-        return stores.database_host
+        host = stores.database_replica_hosts if value.name == "replicas" else stores.database_host
+        assert host is not None, f"the model wired {value} without the database behind it"
+        return host
     if value.store == "service":
         return stores.service_urls[value.name]
     return stores.buckets[value.name].name

@@ -547,6 +547,11 @@ class Service(Strict):
         default=Rollout(),
         description="http only, to change it: how a new version takes over the traffic (blue/green, canary, linear); see `rollout` below",
     )
+    cdn: bool = Field(
+        default=False,
+        description="http only, public: cache its answers at the edge (Cloud CDN on its backend; the origin's Cache-Control "
+        "headers decide what is cached). Needs `domain` (the load balancer)",
+    )
     # worker only
     singleton: bool = Field(default=False, description="Worker only: exactly one instance, never two during a rollout (Celery beat)")
     # shutting down, connecting
@@ -652,6 +657,8 @@ class Service(Strict):
             if self.port is None:
                 raise ModelError("port", "an http service needs the port it listens on (1-65535)")
         else:
+            if self.cdn:
+                raise ModelError("cdn", "only http services take this key; a worker receives no traffic")
             for key in ("port", "routes", "health_path", "public", "concurrency", "websocket"):
                 if getattr(self, key) is not None:
                     raise ModelError(to_camel(key), "only http services take this key; a worker receives no traffic")
@@ -670,6 +677,8 @@ class Service(Strict):
             pinned = (self.scaling.min, self.scaling.max) == (1, 1)
             if self.singleton and "scaling" in self.model_fields_set and not pinned:
                 raise ModelError("scaling", "a singleton worker runs exactly one instance; use min: 1, max: 1 or drop `scaling`")
+        if self.kind == "http" and self.public is False and self.cdn:
+            raise ModelError("cdn", "a private service (public: false) is not on the load balancer, so no CDN is in front of it")
         if self.kind == "http" and self.public is False and self.routes is not None:
             raise ModelError("routes", "a private service (public: false) is not on the load balancer, so it takes no routes")
         if self.health_command is not None and self.kind != "worker":
@@ -1027,6 +1036,20 @@ def aws_regions() -> frozenset[str]:
     return frozenset(region.value for region in Region)
 
 
+MAX_ALLOW_FROM = 50
+
+
+def _source_range(value: str) -> str:
+    """A public source range as the clouds' firewalls take it: a network address with its prefix, IPv4 or IPv6."""
+    try:
+        ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a network such as '173.245.48.0/20' or '2400:cb00::/32' (host bits unset)") from None
+    if "/" not in value:
+        raise ValueError(f"{value!r} has no prefix length; write the range as '173.245.48.0/20'")
+    return value
+
+
 def _cidr(value: str) -> str:
     if "/" not in value:
         raise ValueError(f"{value!r} has no prefix length; write the block as '10.0.0.0/16'")
@@ -1218,6 +1241,12 @@ class App(Strict):
         "(managed rules, rate limit; AWS WAF and Cloud Armor alike). `count` only logs and counts it (AWS WAF count action, "
         "Cloud Armor preview), to try the rules on live traffic before they block; production warns while it is set",
     )
+    allow_from: list[str] = Field(
+        default=[],
+        max_length=MAX_ALLOW_FROM,
+        description="Source ranges (CIDR, IPv4 or IPv6) the load balancer admits; empty: anywhere. For a CDN of your own in "
+        "front of the domain (e.g. CloudFlare's published ranges): the load balancer then answers no one else",
+    )
     alerts: Alerts = Field(default=Alerts(), description="Alarm thresholds and where alarms go")
     aws: AwsSettings | None = Field(
         default=None,
@@ -1262,6 +1291,18 @@ class App(Strict):
         if "--" in value:
             raise ValueError(f"{value!r} contains '--'; allowed: 1-{MAX_APP_NAME} lowercase letters, digits and single '-' between them")
         return value
+
+    @field_validator("allow_from")
+    @classmethod
+    def _source_ranges(cls, values: list[str]) -> list[str]:
+        for index, value in enumerate(values):
+            try:
+                _source_range(value)
+            except ValueError as exc:
+                raise ModelError(f"[{index}]", str(exc)) from None
+        if len(set(values)) < len(values):
+            raise ValueError("list each range once")
+        return values
 
     @field_validator("services", "jobs", "buckets")
     @classmethod

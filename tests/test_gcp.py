@@ -243,6 +243,7 @@ def test_five_http_services_render_five_negs_and_routes() -> None:
 def test_without_a_domain_services_are_public_on_run_app_with_a_warning() -> None:
     app = stack_app("gcp-prod")
     del app["domain"]
+    del app["services"]["web"]["cdn"]  # the CDN sits on the load balancer (tests/test_edge_access.py)
     rendering = render_app(app)
     assert rendering.of_type("gcp:compute/uRLMap:URLMap") == []
     assert {s.inputs["ingress"] for s in rendering.of_type(RUN_SERVICE)} == {"INGRESS_TRAFFIC_ALL"}

@@ -222,13 +222,13 @@ def test_a_public_bucket_alone_lets_anyone_read_objects_by_name_but_not_list_the
 # ---- edge ----
 
 
-def edge(domain: model.Domain, routes: list[tuple[str, str]]) -> Rendering:
+def edge(domain: model.Domain, routes: list[tuple[str, str]], cdn: frozenset[str] = frozenset({"web"})) -> Rendering:
     def build() -> object:
         services = {
             name: gcp.cloudrunv2.Service(name, location=REGION, template={"containers": [{"image": "example.com/app:1"}]})
             for name, _ in routes
         }
-        return Edge("app", domain, REGION, routes, services)
+        return Edge("app", domain, REGION, routes, services, cdn=cdn)
 
     return render_component(build)
 
@@ -278,7 +278,7 @@ def test_edge_alone_routes_paths_to_their_service_and_everything_else_to_the_cat
     (matcher,) = url_map.inputs["pathMatchers"]
     (rule,) = matcher["pathRules"]
     assert rule["paths"] == ["/api", "/api/*"]
-    # Only the catch-all (the web front end) is cached at the edge.
+    # Only the service that asked (here the web front end) is cached at the edge.
     assert backends["app-web"].inputs["enableCdn"] is True and backends["app-api"].inputs["enableCdn"] is False
 
 

@@ -36,11 +36,11 @@ NIGHTLY = {"schedule": "0 0 * * *", "service": "web", "command": ["run"]}
 REFUSED = {
     "unknown top-level key": (
         {**app(), "servcies": {}},
-        "servcies: unknown key; allowed: alerts, allowMutableTags, aws, buckets, cache, cloud, database, docker, domain",
+        "servcies: unknown key; allowed: alerts, allowFrom, allowMutableTags, aws, buckets, cache, cloud, database, docker",
     ),
     "unknown service key (typo)": (
         with_service(memroy=512),
-        "services.web.memroy: unknown key; allowed: args, buckets, build, cache, calls, command, concurrency, cpu",
+        "services.web.memroy: unknown key; allowed: args, buckets, build, cache, calls, cdn, command, concurrency, cpu",
     ),
     "unknown nested key": (
         with_service(scaling={"min": 1, "maxx": 2}),

@@ -69,6 +69,7 @@ class AwsApp(pulumi.ComponentResource):
             workloads=[*app.services, *app.jobs],
             load_balanced={n: svc.port for n, svc in app.public_services.items() if svc.port is not None},
             opts=child,
+            allow_from=app.allow_from,
         )
         secrets = AppSecrets(
             name, app.name, app.secrets, secret_values, protect=app.protect, production=app.production, key_arn=key.arn, opts=child
@@ -149,6 +150,7 @@ class AwsApp(pulumi.ComponentResource):
                 log_retention_days=settings.log_retention_days,
                 log_key_arn=key.arn,
                 shifting=frozenset(n for n, svc in app.public_services.items() if svc.rollout.shifts_traffic),
+                behind_proxy=bool(app.allow_from),
             )
             if routes
             else None

@@ -95,6 +95,15 @@ def most_specific_first(routes: Iterable[Route]) -> list[Route]:
     return sorted(routes, key=lambda route: (-len(route.path), route.service, route.path))
 
 
+def _rate_key(behind_proxy: bool) -> dict[str, object]:
+    """Whom the rate limit counts: the connecting address, or behind the user's CDN the client it forwards. AWS WAF reads
+    the first address of X-Forwarded-For, which a client can forge to dodge the limit, but never to get another client
+    banned; counting the CDN's own addresses would ban the CDN (AWS WAF developer guide, "Forwarded IP address")."""
+    if not behind_proxy:
+        return {"aggregate_key_type": "IP"}
+    return {"aggregate_key_type": "FORWARDED_IP", "forwarded_ip_config": {"header_name": "X-Forwarded-For", "fallback_behavior": "MATCH"}}
+
+
 def _drain_seconds(websocket: WebSocket | None) -> int:
     if websocket is None:
         return DEREGISTRATION_DELAY_SECONDS
@@ -126,8 +135,12 @@ class Edge(pulumi.ComponentResource):
         log_retention_days: int = 30,
         log_key_arn: pulumi.Input[str] | None = None,
         shifting: frozenset[str] = frozenset(),
+        behind_proxy: bool = False,
     ) -> None:
         """A load balancer routing each of `routes` (in any order: the most specific path wins) to its service.
+
+        `behind_proxy`: only a CDN or proxy of the user's reaches it (`allowFrom`), so the rate limit counts the client
+        address the proxy forwards (X-Forwarded-For), not the proxy's own.
 
         Each service in `shifting` (one route each) gets a second target group and a listener rule forwarding to both, for
         ECS to move its traffic from one to the other during a release (blue/green, canary, linear).
@@ -173,7 +186,7 @@ class Edge(pulumi.ComponentResource):
                 "Set wafMode: block once its logs show no legitimate traffic matched.",
                 resource=self,
             )
-        self._firewall(name, waf_mode, log_retention_days, log_key_arn)
+        self._firewall(name, waf_mode, log_retention_days, log_key_arn, behind_proxy)
         self.register_outputs({"dns_name": self.load_balancer.dns_name, "url": self.url})
 
     def _target_group(self, name: str, route: Route, vpc: aws.ec2.Vpc, alternate: bool = False) -> aws.lb.TargetGroup:
@@ -360,7 +373,9 @@ class Edge(pulumi.ComponentResource):
         self.production_rules[route.service] = rule
         return rule
 
-    def _firewall(self, name: str, mode: str, log_retention_days: int, log_key_arn: pulumi.Input[str] | None) -> None:
+    def _firewall(
+        self, name: str, mode: str, log_retention_days: int, log_key_arn: pulumi.Input[str] | None, behind_proxy: bool = False
+    ) -> None:
         counting = mode == "count"
         rules: list[dict[str, object]] = [
             {
@@ -369,7 +384,7 @@ class Edge(pulumi.ComponentResource):
                 "priority": 0,
                 "action": {"count": {}} if counting else {"block": {"custom_response": {"response_code": TOO_MANY_REQUESTS}}},
                 "statement": {
-                    "rate_based_statement": {"limit": RATE_LIMIT_PER_MINUTE, "evaluation_window_sec": 60, "aggregate_key_type": "IP"}
+                    "rate_based_statement": {"limit": RATE_LIMIT_PER_MINUTE, "evaluation_window_sec": 60, **_rate_key(behind_proxy)}
                 },
                 "visibility_config": {"cloudwatch_metrics_enabled": True, "metric_name": RATE_LIMIT_RULE, "sampled_requests_enabled": True},
             }

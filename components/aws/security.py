@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import ipaddress
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -28,8 +29,11 @@ class SecurityGroups(pulumi.ComponentResource):
         workloads: Iterable[str],
         load_balanced: Mapping[str, int],
         opts: pulumi.ResourceOptions | None = None,
+        allow_from: Sequence[str] = (),
     ) -> None:
-        """A group for each of `workloads` (services and jobs); those in `load_balanced` admit the load balancer on their port."""
+        """A group for each of `workloads` (services and jobs); those in `load_balanced` admit the load balancer on their port.
+
+        The load balancer admits `allow_from` (CIDR ranges) only, or the whole internet when it is empty."""
         workloads = list(workloads)
         strangers = sorted(set(load_balanced) - set(workloads))
         if strangers:
@@ -38,18 +42,21 @@ class SecurityGroups(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         # The load balancer reaches public services only; a private one admits nothing from it.
         ports = sorted(set(load_balanced.values()))
+        v4 = [r for r in allow_from if ipaddress.ip_network(r).version == 4] if allow_from else [ANYWHERE_V4]
+        v6 = [r for r in allow_from if ipaddress.ip_network(r).version == 6] if allow_from else [ANYWHERE_V6]
+        source = "the allowed ranges (allowFrom)" if allow_from else "the internet"
         self.load_balancer = aws.ec2.SecurityGroup(
             f"{name}-load-balancer",
             vpc_id=vpc.id,
-            description="Load balancer: HTTP and HTTPS from the internet",
+            description=f"Load balancer: HTTP and HTTPS from {source}",
             ingress=[
                 {
                     "protocol": "tcp",
                     "from_port": port,
                     "to_port": port,
-                    "cidr_blocks": [ANYWHERE_V4],
-                    "ipv6_cidr_blocks": [ANYWHERE_V6],
-                    "description": f"{label} from the internet",
+                    "cidr_blocks": v4,
+                    "ipv6_cidr_blocks": v6,
+                    "description": f"{label} from {source}",
                 }
                 for port, label in ((HTTP, "HTTP, redirected to HTTPS"), (HTTPS, "HTTPS"))
             ],

@@ -67,6 +67,8 @@ def _unsupported(app: App) -> list[str]:
         problems.append(
             f"alerts: the Docker renderer sets up no alarms or channels; remove {', '.join(sorted(app.alerts.model_fields_set))}"
         )
+    if app.allow_from:
+        problems.append("allowFrom: the Docker renderer keeps no access list in front of the proxy; use the host's firewall")
     if "waf_mode" in app.model_fields_set:
         problems.append("wafMode: the Docker renderer puts no web application firewall in front of the proxy; remove it")
     if app.domain is not None and app.docker is not None and "http_port" in app.docker.model_fields_set:
@@ -83,6 +85,8 @@ def _unsupported(app: App) -> list[str]:
             problems.append(f"{key}.scaling.min: one Docker host does not scale to zero; allowed: 1 or more replicas")
         if "cpu_target" in svc.scaling.model_fields_set:
             problems.append(f"{key}.scaling.cpuTarget: one Docker host does not autoscale, so there is no CPU target; remove it")
+        if svc.cdn:
+            problems.append(f"{key}.cdn: one Docker host has no CDN in front of it; remove cdn")
         if svc.rollout.shifts_traffic:
             problems.append(
                 f"{key}.rollout.strategy: the proxy sends each service's traffic to one container at a time, so there is no "

@@ -197,7 +197,18 @@ class GcpApp(pulumi.ComponentResource):
         public = {n: s for n, s in http.items() if app.services[n].is_public}
         routes = app.routes_most_specific_first()
         edge = (
-            Edge(name, app.domain, region, routes, public, opts=after_apis, waf_mode=app.waf_mode, production=app.production)
+            Edge(
+                name,
+                app.domain,
+                region,
+                routes,
+                public,
+                opts=after_apis,
+                waf_mode=app.waf_mode,
+                production=app.production,
+                cdn=frozenset(n for n, svc in app.public_services.items() if svc.cdn),
+                allow_from=app.allow_from,
+            )
             if app.domain is not None and public
             else None
         )

@@ -1,4 +1,4 @@
-"""The public edge: a global external HTTPS load balancer with Cloud Armor, CDN for the web, and DNS.
+"""The public edge: a global external HTTPS load balancer with Cloud Armor, Cloud CDN where a service asks, and DNS.
 
 Certificates: a new `domain.name` replaces the Google-managed certificate (`managed.domains` is ForceNew). Its name is
 autonamed, so Pulumi's default create-before-delete creates the new certificate under a new name next to the old
@@ -34,6 +34,8 @@ WAF_RULES = (
 )
 RATE_LIMIT_PER_MINUTE = 600
 LOWEST_PRIORITY = 2147483647
+SOURCE_RANGES_PER_RULE = 10
+ALLOW_FROM_PRIORITY = 3000
 
 
 class Edge(pulumi.ComponentResource):
@@ -50,10 +52,14 @@ class Edge(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
         waf_mode: str = "block",
         production: bool = False,
+        cdn: frozenset[str] = frozenset(),
+        allow_from: Sequence[str] = (),
     ) -> None:
         """`routes`: (service, path) for `services` (one or more paths each), most specific first, the catch-all `/`
         last (`App.routes_most_specific_first`). The catch-all, or else the last route, answers what no path matches.
-        With `waf_mode: count`, Cloud Armor's rules run in preview: matches are logged, nothing is denied."""
+        With `waf_mode: count`, Cloud Armor's rules run in preview: matches are logged, nothing is denied. The services in
+        `cdn` have Cloud CDN on their backend, caching what their Cache-Control headers allow; the others have none. With
+        `allow_from`, Cloud Armor admits only those source ranges."""
         paths = [path for _, path in routes]
         routed = {service for service, _ in routes}
         if not routes or len(set(paths)) != len(paths) or routed != set(services):
@@ -66,7 +72,7 @@ class Edge(pulumi.ComponentResource):
                 "Set wafMode: block once its logs show no legitimate traffic matched.",
                 resource=self,
             )
-        policy = self._armor(name, preview=waf_mode == "count")
+        policy = self._armor(name, preview=waf_mode == "count", allow_from=allow_from)
         backends: dict[str, gcp.compute.BackendService] = {}
         for svc_name, service in services.items():
             neg = gcp.compute.RegionNetworkEndpointGroup(
@@ -76,16 +82,15 @@ class Edge(pulumi.ComponentResource):
                 cloud_run={"service": service.name},
                 opts=child,
             )
-            # The catch-all (web) is what browsers load: cache its static answers at the edge.
-            is_web = (svc_name, "/") in routes
+            cached = svc_name in cdn
             backends[svc_name] = gcp.compute.BackendService(
                 f"{name}-{svc_name}",
                 load_balancing_scheme="EXTERNAL_MANAGED",
                 protocol="HTTPS",
                 backends=[{"group": neg.id}],
                 security_policy=policy.id,
-                enable_cdn=is_web,
-                cdn_policy={"cache_mode": "USE_ORIGIN_HEADERS"} if is_web else None,
+                enable_cdn=cached,
+                cdn_policy={"cache_mode": "USE_ORIGIN_HEADERS"} if cached else None,
                 log_config={"enable": True, "sample_rate": 1.0},
                 opts=pulumi.ResourceOptions(parent=neg),
             )
@@ -176,7 +181,7 @@ class Edge(pulumi.ComponentResource):
 
         return gcp.dns.get_managed_zones_output(opts=pulumi.InvokeOptions(parent=self)).managed_zones.apply(pick)
 
-    def _armor(self, name: str, preview: bool) -> gcp.compute.SecurityPolicy:
+    def _armor(self, name: str, preview: bool, allow_from: Sequence[str] = ()) -> gcp.compute.SecurityPolicy:
         # `preview`: Cloud Armor evaluates the rule and logs its outcome without enforcing it (Cloud Armor docs,
         # "Security policy overview", preview mode). The default rule is never previewed: it allows.
         rules: list[dict[str, object]] = [
@@ -201,17 +206,32 @@ class Edge(pulumi.ComponentResource):
                 "rate_limit_options": {
                     "conform_action": "allow",
                     "exceed_action": "deny(429)",
-                    "enforce_on_key": "IP",
+                    # Behind the user's CDN (`allowFrom`), the client it forwards, not the CDN's own address, which
+                    # would be banned (Cloud Armor docs, "Rate limiting overview": enforce_on_key XFF_IP).
+                    "enforce_on_key": "XFF_IP" if allow_from else "IP",
                     "ban_duration_sec": 600,
                     "rate_limit_threshold": {"count": RATE_LIMIT_PER_MINUTE, "interval_sec": 60},
                 },
             }
         )
+        # `allowFrom`: after the rules that deny, the allowed ranges are let through, and the default denies the rest. A rule
+        # matches at most 10 ranges (Cloud Armor docs, "Security policy overview": source IP address ranges per rule). Not
+        # previewed with the WAF's rules: it is the stack's access list, not a rule to try out.
+        chunks = [allow_from[i : i + SOURCE_RANGES_PER_RULE] for i in range(0, len(allow_from), SOURCE_RANGES_PER_RULE)]
+        rules += [
+            {
+                "priority": ALLOW_FROM_PRIORITY + index,
+                "action": "allow",
+                "description": "allowFrom: admitted source ranges",
+                "match": {"versioned_expr": "SRC_IPS_V1", "config": {"src_ip_ranges": list(chunk)}},
+            }
+            for index, chunk in enumerate(chunks)
+        ]
         rules.append(
             {
                 "priority": LOWEST_PRIORITY,
-                "action": "allow",
-                "description": "default: allow",
+                "action": "deny(403)" if allow_from else "allow",
+                "description": "default: deny what allowFrom does not admit" if allow_from else "default: allow",
                 "match": {"versioned_expr": "SRC_IPS_V1", "config": {"src_ip_ranges": ["*"]}},
             }
         )

@@ -134,6 +134,11 @@ def _check_connections(app: App) -> list[str]:
 def _check_unsupported(app: App) -> list[str]:
     """Settings Cloud Run cannot honour: refused with the key, never dropped."""
     problems = []
+    if app.allow_from and app.domain is None:
+        problems.append(
+            "allowFrom: without `domain` there is no load balancer, and the services' run.app URLs answer anyone; set a "
+            "domain, or remove allowFrom"
+        )
     for name, svc in app.services.items():
         key = f"services.{name}"
         if svc.stop_timeout_seconds is not None and svc.stop_timeout_seconds > SHUTDOWN_GRACE_SECONDS:
@@ -143,6 +148,10 @@ def _check_unsupported(app: App) -> list[str]:
             )
         if svc.health_command is not None:
             problems.append(f"{key}.healthCommand: Cloud Run worker pools have no health checks; remove it")
+        if svc.cdn and app.domain is None:
+            problems.append(
+                f"{key}.cdn: Cloud CDN sits on the load balancer, which this stack makes only with `domain`; set a domain, or remove cdn"
+            )
         if svc.read_only_root_filesystem:
             problems.append(f"{key}.readOnlyRootFilesystem: Cloud Run has no read-only root filesystem setting; remove it")
         if "cpu_target" in svc.scaling.model_fields_set:

@@ -13,6 +13,7 @@ import ipaddress
 import math
 import re
 import types
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -442,6 +443,19 @@ class Rollout(Strict):
             return bake
         steps = 1 if self.strategy == "canary" else -(-100 // self.setting("percent")) - 1
         return steps * self.setting("interval_minutes") + bake
+
+
+def build_owners(services: Mapping[str, Service]) -> dict[str, str]:
+    """For each service that builds, the service whose build it is: the first (in config order) with the same `build`.
+
+    Services with one `build` (an API, its worker and its beat from one Dockerfile) share one image, built and pushed
+    once, and each runs it by digest."""
+    first: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    for name, svc in services.items():
+        if svc.build is not None:
+            owners[name] = first.setdefault(svc.build.model_dump_json(), name)
+    return owners
 
 
 def call_env_name(service: str) -> str:

@@ -12,7 +12,7 @@ import pulumi_aws as aws
 from components.images import RegistryLogin, build_and_push
 from components.naming import scoped
 from components.stateful import keep
-from stacks.model import Service
+from stacks.model import Service, build_owners
 
 KEEP_IMAGES = 30
 PLATFORM = {"x86_64": "linux/amd64", "arm64": "linux/arm64"}
@@ -48,7 +48,8 @@ class Registry(pulumi.ComponentResource):
         key_arn: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """A repository `<app_name>/<service>` for each service with `build`, its image tagged `version` for `architecture`."""
+        """A repository `<app_name>/<service>` for each service with `build`, its image tagged `version` for `architecture`;
+        services with the same `build` share the first one's repository and image."""
         built = [svc_name for svc_name, svc in services.items() if svc.build is not None]
         if built and version is None:
             raise ValueError(f"services {', '.join(built)} are built here and need a version to tag their images")
@@ -67,11 +68,17 @@ class Registry(pulumi.ComponentResource):
                 ]
             }
         )
+        owners = build_owners(services)
         for svc_name, svc in services.items():
             if svc.build is None:
                 self.images[svc_name] = svc.image or ""
                 arn = ecr_repository_arn(svc.image or "", partition)
                 self.pull_arns[svc_name] = [arn] if arn is not None else []
+                continue
+            if owners[svc_name] != svc_name:
+                # The same build as an earlier service: its image, built and pushed once.
+                self.images[svc_name] = self.images[owners[svc_name]]
+                self.pull_arns[svc_name] = self.pull_arns[owners[svc_name]]
                 continue
             repository = aws.ecr.Repository(
                 f"{name}-{svc_name}",

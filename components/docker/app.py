@@ -18,7 +18,7 @@ from components.docker.workload import STOP_SECONDS, Attached, Spec, container, 
 from components.naming import scoped
 from components.passwords import app_secret_value, secret_slug
 from stacks import connections
-from stacks.model import App, Job
+from stacks.model import App, Job, build_owners
 from stacks.wiring import needs
 
 # PostgreSQL's own default; raised when the workloads can open more.
@@ -78,9 +78,14 @@ class DockerApp(pulumi.ComponentResource):
             service_urls={c: f"http://{c}:{app.services[c].port}" for c in called},
             call_networks=networks.calls,
         )
+        owners = build_owners(app.services)
         images = {
-            svc_name: app_image(f"{name}-{svc_name}", svc_name, svc, app.version, self).image_id for svc_name, svc in app.services.items()
+            svc_name: app_image(f"{name}-{svc_name}", svc_name, svc, app.version, self).image_id
+            for svc_name, svc in app.services.items()
+            if svc.build is None or owners[svc_name] == svc_name
         }
+        # A service with the same build as an earlier one runs that image, built once.
+        images |= {svc_name: images[owner] for svc_name, owner in owners.items() if owner != svc_name}
 
         def wire(service: str, job: Job | None = None, release: bool = False) -> Wiring:
             return container_wiring(needs(app, service, job, release), stores)

@@ -10,7 +10,7 @@ import pulumi_gcp as gcp
 from components.images import RegistryLogin, build_and_push
 from components.naming import short_id, stack_slug
 from components.stateful import keep
-from stacks.model import GcpSettings, Service
+from stacks.model import GcpSettings, Service, build_owners
 
 KEEP_RECENT_VERSIONS = 20
 UNTAGGED_MAX_AGE = f"{14 * 24 * 3600}s"
@@ -60,9 +60,14 @@ class Registry(pulumi.ComponentResource):
             username="oauth2accesstoken",
             password=gcp.organizations.get_client_config_output(opts=pulumi.InvokeOptions(parent=self)).access_token,
         )
+        owners = build_owners(services)
         for svc_name, svc in services.items():
             if svc.build is None:
                 self.images[svc_name] = svc.image or ""
+                continue
+            if owners[svc_name] != svc_name:
+                # The same build as an earlier service: its image, built and pushed once.
+                self.images[svc_name] = self.images[owners[svc_name]]
                 continue
             assert version is not None, f"services.{svc_name} is built and needs a version to tag it"
             self.images[svc_name] = build_and_push(

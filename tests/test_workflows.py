@@ -22,7 +22,7 @@ import yaml
 from components.aws.limits import FARGATE_SIZES
 from policy.rules import RULES
 from stacks.cost import HOURS_PER_MONTH, estimate, money
-from stacks.migrate import app_of
+from stacks.migrate import app_of, target_urns
 from stacks.model import AwsSettings, Database
 from stacks.offline import ROOT, committed_stacks, read_yaml
 from stacks.plan import physical_names
@@ -303,11 +303,11 @@ def pr_jobs() -> dict[str, dict[str, Any]]:
     return dict(workflow(PR_STACK)["jobs"])
 
 
-CONDITION_TOKEN = re.compile(r"\s*(?:'(?P<text>[^']*)'|(?P<op>==|!=|&&|\|\||!|\(|\))|(?P<name>[A-Za-z_][\w.-]*))")
+CONDITION_TOKEN = re.compile(r"\s*(?:'(?P<text>[^']*)'|(?P<always>always\(\))|(?P<op>==|!=|&&|\|\||!|\(|\))|(?P<name>[A-Za-z_][\w.-]*))")
 
 
 def evaluate(condition: str, context: dict[str, Any]) -> bool:
-    """A job's or step's `if:`, of context names, 'strings', ==, !=, !, && and || as GitHub reads them.
+    """A job's or step's `if:`, of context names, 'strings', always(), ==, !=, !, && and || as GitHub reads them.
 
     A name the context does not hold fails the test: what a condition reads is what the test must vary.
     """
@@ -319,6 +319,8 @@ def evaluate(condition: str, context: dict[str, Any]) -> bool:
         position = found.end()
         if found["text"] is not None:
             tokens.append(("value", found["text"]))
+        elif found["always"]:
+            tokens.append(("value", True))
         elif found["op"]:
             tokens.append((found["op"], None))
         else:
@@ -380,15 +382,24 @@ def pull_request_event(action: str, *, fork: bool = False, merged: bool = False)
     }
 
 
-def jobs_that_run(event: dict[str, Any]) -> set[str]:
-    """The jobs GitHub starts for `event`: their `if` holds, and so did every job they need (no `always()` here)."""
+def jobs_that_run(event: dict[str, Any], failed: frozenset[str] = frozenset()) -> set[str]:
+    """The jobs GitHub starts for `event`, those in `failed` failing: their `if` holds, and every job they need
+    succeeded, unless the `if` calls always(), when it reads `needs.<job>.result` instead."""
     jobs = pr_jobs()
+
+    def result(name: str) -> str:
+        if not runs(name):
+            return "skipped"
+        return "failure" if name in failed else "success"
 
     def runs(name: str) -> bool:
         job = jobs[name]
         needs = job.get("needs", [])
+        needs = [needs] if isinstance(needs, str) else needs
         condition = job.get("if")
-        needed = all(runs(n) for n in ([needs] if isinstance(needs, str) else needs))
+        if condition is not None and "always()" in condition:
+            return evaluate(condition, {**event, **{f"needs.{n}.result": result(n) for n in needs}})
+        needed = all(result(n) == "success" for n in needs)
         return needed and (condition is None or evaluate(condition, event))
 
     return {name for name in jobs if runs(name)}
@@ -399,13 +410,25 @@ def run_lines(job: dict[str, Any]) -> list[str]:
     return [line.strip() for step in steps(job) for line in str(step.get("run", "")).splitlines()]
 
 
+def first_line(lines: list[str]) -> Any:
+    """The index of the first of `lines` that matches a pattern."""
+
+    def first(pattern: str) -> int:
+        return next(i for i, line in enumerate(lines) if re.search(pattern, line))
+
+    return first
+
+
 def test_a_pull_request_has_its_stack_while_open_and_loses_it_when_closed_merged_or_not() -> None:
     on = triggers(workflow(PR_STACK))
     assert set(on) == {"pull_request"} and sorted(on["pull_request"]["types"]) == sorted(PR_ACTIONS)
     for action in PR_ACTIONS:
-        expected = {"cleanup"} if action == "closed" else {"deploy", "comment"}
+        expected = {"cleanup", "comment"} if action == "closed" else {"deploy", "comment"}
         for merged in (False, True):
             assert jobs_that_run(pull_request_event(action, merged=merged)) == expected, (action, merged)
+    # The pull request hears of a failed cleanup (a stack that may still cost), not of a failed deploy's URL.
+    assert "comment" in jobs_that_run(pull_request_event("closed"), failed=frozenset({"cleanup"}))
+    assert "comment" not in jobs_that_run(pull_request_event("opened"), failed=frozenset({"deploy"}))
     # Not merely evaluated the same: the cleanup's condition never reads whether the pull request was merged.
     assert "merged" not in pr_jobs()["cleanup"]["if"]
 
@@ -416,43 +439,7 @@ def test_a_pull_request_from_a_fork_gets_no_stack() -> None:
         assert jobs_that_run(pull_request_event(action, fork=True)) == set(), action
 
 
-def test_pull_request_stacks_use_oidc_credentials_as_deploy_does() -> None:
-    wf = workflow(PR_STACK)
-    # No long-lived credentials: no repository secret at all.
-    assert "secrets." not in json.dumps(wf)
-    (deploy_job,) = pulumi_jobs(workflow("deploy")).values()
-    reference = {action: uses(deploy_job, action)[0]["with"] for action in CREDENTIAL_ACTIONS}
-    cloud_jobs = {name: job for name, job in wf["jobs"].items() if job["permissions"].get("id-token") == "write"}
-    assert set(cloud_jobs) == {"deploy", "cleanup"}
-    for name, job in cloud_jobs.items():
-        assert job["permissions"] == {"contents": "read", "id-token": "write"}, name
-        for action, inputs in reference.items():
-            (step,) = uses(job, action)
-            assert step["with"] == inputs, (name, action)
-        # The cloud is the base config's, read before any credential is asked for.
-        (aws,) = uses(job, "aws-actions/configure-aws-credentials@")
-        (gcp,) = uses(job, "google-github-actions/auth@")
-        for cloud in ("aws", "gcp"):
-            outputs = {"steps.base.outputs.cloud": cloud}
-            assert (evaluate(aws["if"], outputs), evaluate(gcp["if"], outputs)) == (cloud == "aws", cloud == "gcp"), name
-        base = next(i for i, s in enumerate(steps(job)) if s.get("id") == "base")
-        assert base < min(steps(job).index(uses(job, action)[0]) for action in CREDENTIAL_ACTIONS), name
-
-
-def test_only_the_comment_job_writes_to_the_pull_request_and_it_holds_no_credentials() -> None:
-    jobs = pr_jobs()
-    assert {name for name, job in jobs.items() if "pull-requests" in job["permissions"]} == {"comment"}
-    assert jobs["comment"]["permissions"] == {"pull-requests": "write"}
-    assert jobs["comment"]["needs"] == "deploy"
-    (post,) = uses(jobs["comment"], "actions/github-script@")
-    for output in ("url", "monthly-min", "monthly-max"):
-        assert jobs["deploy"]["outputs"][output].startswith("${{ steps."), output
-        assert f"${{{{ needs.deploy.outputs.{output} }}}}" in post["env"].values(), output
-    # One comment per pull request, updated on every push.
-    assert "updateComment" in post["with"]["script"] and "createComment" in post["with"]["script"]
-
-
-def test_one_run_per_pull_request_at_a_time_and_none_cancelled() -> None:
+def test_one_run_per_pull_request_at_a_time_and_no_running_one_cancelled() -> None:
     wf = workflow(PR_STACK)
     groups = {name: job.get("concurrency", wf.get("concurrency")) for name, job in wf["jobs"].items()}
     for name in ("deploy", "cleanup"):
@@ -464,6 +451,9 @@ def test_one_run_per_pull_request_at_a_time_and_none_cancelled() -> None:
         assert concurrency["cancel-in-progress"] is False, name
     # A close waits for a running deploy, then destroys what it made.
     assert groups["deploy"] == groups["cleanup"]
+    # GitHub keeps one pending run per group and cancels the older: the README must not promise a queue.
+    section = readme_section("A stack per pull request")
+    assert "never cancels one" not in section and "pending" in section
 
 
 def test_the_stack_is_named_after_the_pull_request_in_every_job() -> None:
@@ -476,10 +466,8 @@ def test_the_stack_is_named_after_the_pull_request_in_every_job() -> None:
 
 def test_the_stack_is_made_from_the_base_and_released_as_deploy_does() -> None:
     job = pr_jobs()["deploy"]
+    first = first_line(run_lines(job))
     lines = run_lines(job)
-
-    def first(pattern: str) -> int:
-        return next(i for i, line in enumerate(lines) if re.search(pattern, line))
 
     copy = first(rf'^cp Pulumi\.{PR_BASE}\.yaml "Pulumi\.\$STACK\.yaml"$')
     create = first(r'^pulumi stack select --create "\$PULUMI_STACK"$')
@@ -493,7 +481,7 @@ def test_the_stack_is_made_from_the_base_and_released_as_deploy_does() -> None:
     assert copy < create < images < target < migrate < up < url < shift
     assert images < cost, "the cost is the stack's own, with its images"
     # The targeted update is deploy.yml's: one --target per URN the offline render names.
-    assert any(line.endswith('targets+=(--target "$urn")') for line in lines[target - 3 : target])
+    assert any(line.endswith('targets+=(--target "$urn")') for line in lines[target : target + 4])
     # The policy pack guards every update, with the pull-request stacks' own configuration.
     ups = [line + lines[i + 1] for i, line in enumerate(lines) if line.startswith("pulumi up ")]
     assert len(ups) == 2
@@ -503,17 +491,375 @@ def test_the_stack_is_made_from_the_base_and_released_as_deploy_does() -> None:
     assert installs and steps(job).index(installs[0]) < up
 
 
-def test_the_cleanup_destroys_the_stack_then_removes_it() -> None:
+# ---- pr-stack.yml, run as a runner would: each step's script under bash, with fake cloud and Pulumi CLIs.
+
+
+def step_named(job: dict[str, Any], prefix: str) -> dict[str, Any]:
+    (found,) = [s for s in steps(job) if str(s.get("name", "")).startswith(prefix)]
+    return found
+
+
+def fake_tool(path: Path, body: str) -> None:
+    """An executable Python script; it appends its arguments to calls.jsonl beside bin/."""
+    path.write_text(
+        f"#!{sys.executable}\nimport json, os, sys\nfrom pathlib import Path\n"
+        "HERE = Path(__file__).resolve().parent.parent\n"
+        "with (HERE / 'calls.jsonl').open('a') as log:\n"
+        "    log.write(json.dumps([Path(sys.argv[0]).name, *sys.argv[1:]]) + '\\n')\n" + body
+    )
+    path.chmod(0o755)
+
+
+def run_step(
+    tmp: Path, step: dict[str, Any], tools: dict[str, str], env: dict[str, str] | None = None, shell: str = "bash -eo pipefail"
+) -> tuple[subprocess.CompletedProcess[str], list[list[str]]]:
+    """The step's script as GitHub runs it (`shell: bash` is bash -eo pipefail), in `tmp`, with `tools` first on PATH.
+    `venv/bin/python` is this interpreter, reading this repository."""
+    if shutil.which("bash") is None or shutil.which("jq") is None:
+        pytest.skip("bash and jq run the workflow's scripts")
+    (tmp / "bin").mkdir(exist_ok=True)
+    (tmp / "runner").mkdir(exist_ok=True)
+    (tmp / "venv" / "bin").mkdir(parents=True, exist_ok=True)
+    python = tmp / "venv" / "bin" / "python"
+    if not python.exists():
+        python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+        python.chmod(0o755)
+    for name, body in tools.items():
+        fake_tool(tmp / "bin" / name, body)
+    full_env = {
+        "PATH": f"{tmp / 'bin'}:/usr/bin:/bin",
+        "PYTHONPATH": str(ROOT),
+        "RUNNER_TEMP": str(tmp / "runner"),
+        "GITHUB_OUTPUT": str(tmp / "output"),
+        "STACK": "pr-123",
+        "PULUMI_ORG": "org",
+        "PULUMI_STACK": "org/shipyard/pr-123",
+        **(env or {}),
+    }
+    result = subprocess.run(  # noqa: S603 - the workflow's own script, with fakes
+        [*shell.split(), "-c", str(step["run"])], cwd=tmp, env=full_env, capture_output=True, text=True, timeout=120, check=False
+    )
+    calls_file = tmp / "calls.jsonl"
+    calls = [json.loads(line) for line in calls_file.read_text().splitlines()] if calls_file.exists() else []
+    return result, calls
+
+
+# The workflow, its job, how GitHub runs its scripts, and a stack whose file is committed.
+RELEASE_TARGETS = {"deploy": ("deploy", "bash -e", "aws-prod"), PR_STACK: ("deploy", "bash -eo pipefail", PR_BASE)}
+
+
+@pytest.mark.parametrize("name", sorted(RELEASE_TARGETS))
+def test_a_failure_to_list_the_release_targets_fails_the_step(name: str, tmp_path: Path) -> None:
+    job_name, shell, stack = RELEASE_TARGETS[name]
+    step = step_named(workflow(name)["jobs"][job_name], "Update what the release step needs")
+    failing = tmp_path / "failing"
+    (failing / "venv" / "bin").mkdir(parents=True)
+    fake_tool(failing / "venv" / "bin" / "python", "sys.exit(3)\n")
+    result, calls = run_step(failing, step, {"pulumi": ""}, {"STACK": stack}, shell=shell)
+    assert result.returncode != 0, "a failed `stacks.migrate target` must fail the step"
+    assert not [c for c in calls if c[0] == "pulumi"], "and nothing is updated without the release step's targets"
+    # Listing them succeeds: one --target per URN.
+    listing = tmp_path / "listing"
+    listing.mkdir()
+    result, calls = run_step(listing, step, {"pulumi": ""}, {"STACK": stack}, shell=shell)
+    assert result.returncode == 0, result.stderr
+    (up,) = [c for c in calls if c[0] == "pulumi"]
+    assert up.count("--target") == len(target_urns(stack)) > 0
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_failing_command_fails_the_step_that_records_its_output(name: str) -> None:
+    # `echo "x=$(cmd)"` succeeds whatever cmd does; `x=$(cmd)` fails the step under bash -e.
+    for job in workflow(name)["jobs"].values():
+        for step in steps(job):
+            for line in str(step.get("run", "")).splitlines():
+                assert not re.search(r"echo .*\$\(.*GITHUB_OUTPUT", line), (name, step.get("name"), line)
+
+
+def test_pull_request_stacks_get_preview_credentials_never_production_ones() -> None:
+    wf = workflow(PR_STACK)
+    # No long-lived credentials: no repository secret at all.
+    assert "secrets." not in json.dumps(wf)
+    # A pull request's workflow is the pull request's code: nothing deploy.yml authenticates with may appear in it.
+    (deploy_job,) = pulumi_jobs(workflow("deploy")).values()
+    production = {v for a in CREDENTIAL_ACTIONS for v in re.findall(r"vars\.(\w+)", json.dumps(uses(deploy_job, a)[0]["with"]))}
+    production -= {"PULUMI_ORG", "AWS_REGION"}
+    assert production and not production & set(re.findall(r"vars\.(\w+)", json.dumps(wf)))
+    cloud_jobs = {name: job for name, job in wf["jobs"].items() if job["permissions"].get("id-token") == "write"}
+    assert set(cloud_jobs) == {"deploy", "cleanup"}
+    for name, job in cloud_jobs.items():
+        assert job["permissions"] == {"contents": "read", "id-token": "write"}, name
+        # The OIDC subject is environment:preview, which production's trust policies (environment:<stack>) refuse.
+        assert job["environment"] == "preview" and job["environment"] not in cloud_stacks(), name
+        (aws,) = uses(job, "aws-actions/configure-aws-credentials@")
+        assert aws["with"]["role-to-assume"] == "${{ vars.AWS_PREVIEW_ROLE_ARN }}", name
+        (gcp,) = uses(job, "google-github-actions/auth@")
+        assert gcp["with"] == {
+            "workload_identity_provider": "${{ vars.GCP_PREVIEW_WORKLOAD_IDENTITY_PROVIDER }}",
+            "service_account": "${{ vars.GCP_PREVIEW_SERVICE_ACCOUNT }}",
+        }, name
+        # A team token, limited to the team's stacks, not the organization's (pulumi/auth-actions: scope team:<name>).
+        (pulumi_auth,) = uses(job, "pulumi/auth-actions@")
+        assert pulumi_auth["with"] == {
+            "organization": "${{ vars.PULUMI_ORG }}",
+            "requested-token-type": "urn:pulumi:token-type:access_token:team",
+            "scope": "team:${{ vars.PULUMI_PREVIEW_TEAM }}",
+        }, name
+        # The cloud is the base config's, read before any credential is asked for.
+        for cloud in ("aws", "gcp"):
+            outputs = {"steps.base.outputs.cloud": cloud}
+            assert (evaluate(aws["if"], outputs), evaluate(gcp["if"], outputs)) == (cloud == "aws", cloud == "gcp"), name
+        base = next(i for i, s in enumerate(steps(job)) if s.get("id") == "base")
+        assert base < min(steps(job).index(uses(job, action)[0]) for action in CREDENTIAL_ACTIONS), name
+    section = readme_section("A stack per pull request")
+    for variable in ("AWS_PREVIEW_ROLE_ARN", "GCP_PREVIEW_WORKLOAD_IDENTITY_PROVIDER", "PULUMI_PREVIEW_TEAM", "environment:preview"):
+        assert variable in section, variable
+
+
+def test_only_the_comment_job_writes_to_the_pull_request_and_it_holds_no_credentials() -> None:
+    jobs = pr_jobs()
+    assert {name for name, job in jobs.items() if "pull-requests" in job["permissions"]} == {"comment"}
+    assert jobs["comment"]["permissions"] == {"pull-requests": "write"}
+    assert not any(uses(jobs["comment"], action) for action in CREDENTIAL_ACTIONS)
+    assert sorted(jobs["comment"]["needs"]) == ["cleanup", "deploy"]
+    (post,) = uses(jobs["comment"], "actions/github-script@")
+    for output in ("url", "monthly-min", "monthly-max"):
+        assert jobs["deploy"]["outputs"][output].startswith("${{ steps."), output
+        assert f"${{{{ needs.deploy.outputs.{output} }}}}" in post["env"].values(), output
+    # After the cleanup, the same comment says whether the stack is gone.
+    assert "${{ needs.cleanup.result }}" in post["env"].values()
+    # One comment per pull request, updated on every push.
+    assert "updateComment" in post["with"]["script"] and "createComment" in post["with"]["script"]
+
+
+IMAGE_TAG_STEPS = ("Point the services at the pull request's tag", "Wait for the pull request's images")
+
+
+def test_by_default_the_stack_runs_the_images_its_pull_request_names() -> None:
+    job = pr_jobs()["deploy"]
+    # Nothing in this repository builds images: unless PR_IMAGE_TAG names a tag, none is set and none waited for.
+    for prefix in IMAGE_TAG_STEPS:
+        condition = step_named(job, prefix)["if"]
+        assert not evaluate(condition, {"vars.PR_IMAGE_TAG": ""}), prefix
+        assert evaluate(condition, {"vars.PR_IMAGE_TAG": "pr-{number}-{sha}"}), prefix
+    setters = [s for s in steps(job) if "pulumi config set" in str(s.get("run", ""))]
+    assert setters == [step_named(job, IMAGE_TAG_STEPS[0])]
+    assert "PR_IMAGE_TAG" in readme_section("A stack per pull request")
+
+
+def test_pr_image_tag_points_every_image_at_the_pull_requests_tag(tmp_path: Path) -> None:
+    step = step_named(pr_jobs()["deploy"], IMAGE_TAG_STEPS[0])
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    env = {"STACK": PR_BASE, "PR_IMAGE_TAG": "pr-{number}-{sha}", "PR_NUMBER": "7", "HEAD_SHA": sha}
+    result, calls = run_step(tmp_path, step, {"pulumi": ""}, env)
+    assert result.returncode == 0, result.stderr
+    set_images = {c[-2]: c[-1] for c in calls if c[:3] == ["pulumi", "config", "set"]}
+    app = app_of(PR_BASE)
+    assert set(set_images) == {f"services.{n}.image" for n, s in app.services.items() if s.image}
+    for name, service in app.services.items():
+        assert service.image is not None
+        assert set_images[f"services.{name}.image"] == f"{service.image.rsplit(':', 1)[0]}:pr-7-{sha}"
+    # A template that makes no valid tag fails before anything is set.
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    result, calls = run_step(bad, step, {"pulumi": ""}, {**env, "PR_IMAGE_TAG": "pr/{number}"})
+    assert result.returncode != 0 and "not an image tag" in result.stderr
+    assert not [c for c in calls if c[0] == "pulumi"]
+
+
+DOCKER = """
+attempts = HERE / 'docker-attempts'
+n = int(attempts.read_text()) if attempts.exists() else 0
+attempts.write_text(str(n + 1))
+answers = os.environ['DOCKER_ANSWERS'].split('|')
+answer = answers[min(n, len(answers) - 1)]
+if answer:
+    print(answer, file=sys.stderr)
+    sys.exit(1)
+"""
+
+
+@pytest.mark.parametrize(
+    ("answers", "succeeds", "sleeps"),
+    [
+        # Not pushed yet (ghcr and most registries; Docker Hub's wording), then pushed: it waits.
+        ("manifest unknown|no such manifest: docker.io/x/y:pr-7|", True, 2),
+        # Anything else (no access, a typo in the registry) fails at once: no 20-minute wait.
+        ("unauthorized: authentication required", False, 0),
+    ],
+)
+def test_the_image_wait_waits_only_for_a_tag_not_yet_pushed(tmp_path: Path, answers: str, succeeds: bool, sleeps: int) -> None:
+    step = step_named(pr_jobs()["deploy"], IMAGE_TAG_STEPS[1])
+    (tmp_path / "runner").mkdir()
+    (tmp_path / "runner" / "images").write_text("services.api.image ghcr.io/example/pmis-api:pr-7\n")
+    result, calls = run_step(tmp_path, step, {"docker": DOCKER, "sleep": ""}, {"DOCKER_ANSWERS": answers})
+    assert (result.returncode == 0) == succeeds, result.stdout + result.stderr
+    assert len([c for c in calls if c[0] == "sleep"]) == sleeps
+    if not succeeds:
+        assert "unauthorized" in result.stdout
+
+
+def test_the_pull_request_stack_limit_fits_the_default_quotas_beside_production() -> None:
+    # AWS's default quotas a region: 5 VPCs (one of them the default VPC) and 5 Elastic IPs.
+    def count(stack: str, type_: str) -> int:
+        return len(render_stack(stack).of_type(type_))
+
+    vpc, eip = "aws:ec2/vpc:Vpc", "aws:ec2/eip:Eip"
+    limit = min((5 - 1 - count("aws-prod", vpc)) // count(PR_BASE, vpc), (5 - count("aws-prod", eip)) // count(PR_BASE, eip))
+    step = step_named(pr_jobs()["deploy"], "Stay within the preview quotas")
+    assert step["env"]["PR_STACK_LIMIT"] == f"${{{{ vars.PR_STACK_LIMIT || '{limit}' }}}}"
+    assert f"{limit} pull-request stacks" in readme_section("A stack per pull request")
+
+
+@pytest.mark.parametrize(
+    ("existing", "allowed"), [(["pr-1", "pr-2"], True), (["pr-1", "pr-2", "pr-3"], False), (["pr-1", "pr-2", "pr-3", "pr-123"], True)]
+)
+def test_a_new_pull_request_stack_waits_for_room_under_the_limit(tmp_path: Path, existing: list[str], allowed: bool) -> None:
+    step = step_named(pr_jobs()["deploy"], "Stay within the preview quotas")
+    listing = json.dumps([{"name": f"org/shipyard/{n}"} for n in [*existing, "aws-prod"]])
+    result, _ = run_step(tmp_path, step, {"pulumi": f"print({listing!r})\n"}, {"PR_STACK_LIMIT": "3"})
+    assert (result.returncode == 0) == allowed, result.stdout + result.stderr
+
+
+S3 = """
+store = HERE / 'objects.json'
+objects = json.loads(store.read_text())
+args = sys.argv[1:]
+if args[:2] == ['s3api', 'list-object-versions']:
+    # The worst case the CLI's --max-items allows: 1,000 versions and 1,000 delete markers.
+    versions = [o for o in objects if not o['marker']][:1000]
+    markers = [o for o in objects if o['marker']][:1000]
+    print(json.dumps({'Versions': [{'Key': o['key'], 'VersionId': o['id'], 'Size': 1} for o in versions],
+                      'DeleteMarkers': [{'Key': o['key'], 'VersionId': o['id']} for o in markers]}))
+elif args[:2] == ['s3api', 'delete-objects']:
+    spec = args[args.index('--delete') + 1]
+    assert spec.startswith('file://'), spec
+    batch = json.loads(Path(spec[len('file://'):]).read_text())['Objects']
+    with (HERE / 'batches.jsonl').open('a') as log:
+        log.write(str(len(batch)) + '\\n')
+    if len(batch) > 1000:
+        print(json.dumps({'Errors': [{'Code': 'MalformedXML'}]}))
+        sys.exit(254)
+    gone = {(o['Key'], o['VersionId']) for o in batch}
+    store.write_text(json.dumps([o for o in objects if (o['key'], o['id']) not in gone]))
+    print(json.dumps({}))
+else:
+    sys.exit(f'unexpected aws call {args}')
+"""
+
+PULUMI_DESTROY = """
+args = sys.argv[1:]
+if args[:2] == ['stack', 'export']:
+    state = {'deployment': {'resources': [{'type': 'aws:s3/bucket:Bucket', 'outputs': {'bucket': 'pmis-uploads-pr-123'}}]}}
+    Path(args[args.index('--file') + 1]).write_text(json.dumps(state))
+elif args[0] == 'destroy':
+    store = HERE / 'objects.json'
+    destroys = HERE / 'destroys'
+    n = int(destroys.read_text()) if destroys.exists() else 0
+    destroys.write_text(str(n + 1))
+    if n == 0:
+        # The app was still running: it wrote while the destroy stopped it.
+        store.write_text(json.dumps([{'key': 'late', 'id': 'v', 'marker': False}]))
+        sys.exit('error: deleting S3 Bucket (pmis-uploads-pr-123): BucketNotEmpty')
+    if json.loads(store.read_text()):
+        sys.exit('error: BucketNotEmpty')
+"""
+
+
+def test_the_cleanup_empties_buckets_in_batches_s3_accepts_and_retries_the_destroy_once(tmp_path: Path) -> None:
+    step = step_named(pr_jobs()["cleanup"], "Empty the stack's buckets and destroy the stack")
+    # Long keys: one request's keys would pass Linux's 128 KiB limit on a single argument.
+    objects = [{"key": f"uploads/{i:06d}-{'x' * 200}", "id": f"v{i}", "marker": i % 3 == 0} for i in range(2500)]
+    (tmp_path / "objects.json").write_text(json.dumps(objects))
+    result, calls = run_step(tmp_path, step, {"aws": S3, "pulumi": PULUMI_DESTROY})
+    assert result.returncode == 0, result.stdout + result.stderr
+    batches = [int(n) for n in (tmp_path / "batches.jsonl").read_text().split()]
+    assert sum(batches) == len(objects) + 1 and max(batches) <= 1000
+    assert json.loads((tmp_path / "objects.json").read_text()) == []
+    assert len([c for c in calls if c[:2] == ["pulumi", "destroy"]]) == 2
+    assert max(len(arg.encode()) for call in calls for arg in call) < 128 * 1024
+
+
+def test_the_cleanup_finds_the_final_snapshots_by_the_name_the_stack_gives_them(tmp_path: Path) -> None:
+    """The stack's final snapshots start with the printed prefix; another pull request's do not."""
+    step = step_named(pr_jobs()["cleanup"], "Delete what AWS keeps")
+    script = str(step["run"])
+    (program,) = re.findall(r"<<'PY'\n(.*?)\nPY\n", script, re.DOTALL)
+
+    def prefixes(stack: str) -> dict[str, str]:
+        result = subprocess.run(  # noqa: S603 - the workflow's own program
+            [sys.executable, "-", stack], input=program, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+        )
+        return dict(line.split() for line in result.stdout.splitlines())
+
+    types = {"database": "aws:rds/instance:Instance", "cache": "aws:elasticache/replicationGroup:ReplicationGroup"}
+    rendering = render_app(stack_app(PR_BASE), stack="pr-123")
+    for what, type_ in types.items():
+        (resource,) = rendering.of_type(type_)
+        name = resource.inputs["finalSnapshotIdentifier"]
+        assert name.startswith(prefixes("pr-123")[what]), (what, name)
+        assert not name.startswith(prefixes("pr-12")[what]) and not name.startswith(prefixes("pr-1234")[what])
+
+
+def test_the_cleanup_releases_the_lock_destroys_cleans_up_after_aws_and_removes_the_stack_last() -> None:
     job = pr_jobs()["cleanup"]
+    first = first_line(run_lines(job))
     lines = run_lines(job)
-    destroy = next(i for i, line in enumerate(lines) if line.startswith("pulumi destroy "))
-    remove = next(i for i, line in enumerate(lines) if line.startswith("pulumi stack rm "))
-    assert destroy < remove
-    for command in (lines[destroy], lines[remove]):
-        assert "--yes" in command and '"$PULUMI_STACK"' in command, command
-    # Buckets refuse deletion while they hold objects; they are emptied first.
-    empty = next(i for i, line in enumerate(lines) if "delete-objects" in line)
-    assert empty < destroy
+
+    cancel = first(r'pulumi cancel --yes --stack "\$PULUMI_STACK"')
+    destroy = first(r'^if ! pulumi destroy --yes --refresh --stack "\$PULUMI_STACK"')
+    log_groups = first(r"aws logs delete-log-group ")
+    snapshots = first(r"delete_snapshot aws rds delete-db-snapshot ")
+    remove = first(r'^pulumi stack rm --yes "\$PULUMI_STACK"$')
+    # Removed last: a re-run after any failure still finds the stack; and the log groups go before the snapshots
+    # that name their instance.
+    assert cancel < destroy < log_groups < snapshots < remove == len(lines) - 1
+    # What AWS keeps is found by name, so it is deleted even when the stack is already gone.
+    aws_step = step_named(job, "Delete what AWS keeps")
+    for exists in ("true", "false"):
+        assert evaluate(aws_step["if"], {"steps.base.outputs.cloud": "aws", "steps.stack.outputs.exists": exists})
+    assert "2>&1" in aws_step["run"] and "/dev/null 2>&1" not in aws_step["run"], "errors are shown, not discarded"
+
+
+SNAPSHOTS = """
+args = sys.argv[1:]
+if args[:2] == ['rds', 'describe-db-snapshots']:
+    print(json.dumps({'DBSnapshots': [
+        {'DBSnapshotIdentifier': 'pmis-pr-123-database-final-0a1b2c3d', 'DBInstanceIdentifier': 'pmis-abc'},
+        {'DBSnapshotIdentifier': 'pmis-pr-1234-database-final-0a1b2c3d', 'DBInstanceIdentifier': 'pmis-def'},
+    ]}))
+elif args[:2] == ['elasticache', 'describe-snapshots']:
+    print(json.dumps({'Snapshots': [{'SnapshotName': 'pmis-pr-123-cache-final-0a1b2c3d'}]}))
+elif args[:2] == ['rds', 'delete-db-snapshot']:
+    tries = HERE / 'rds-tries'
+    n = int(tries.read_text()) if tries.exists() else 0
+    tries.write_text(str(n + 1))
+    if n == 0:
+        sys.exit('An error occurred (InvalidDBSnapshotState) when calling the DeleteDBSnapshot operation: creating')
+elif args[:2] == ['elasticache', 'delete-snapshot']:
+    sys.exit(os.environ.get('CACHE_ERROR') or 0)
+elif args[:2] == ['logs', 'delete-log-group']:
+    pass
+else:
+    sys.exit(f'unexpected aws call {args}')
+"""
+
+
+@pytest.mark.parametrize("cache_error", ["", "An error occurred (AccessDenied) when calling the DeleteSnapshot operation"])
+def test_the_cleanup_deletes_only_this_stacks_snapshots_retrying_only_while_they_are_made(tmp_path: Path, cache_error: str) -> None:
+    # No state: the stack is already gone (a re-run); the snapshots are found by name.
+    step = step_named(pr_jobs()["cleanup"], "Delete what AWS keeps")
+    result, calls = run_step(tmp_path, step, {"aws": SNAPSHOTS, "sleep": ""}, {"CACHE_ERROR": cache_error})
+    deleted = [c[-1] for c in calls if c[:3] == ["aws", "rds", "delete-db-snapshot"]]
+    assert deleted == ["pmis-pr-123-database-final-0a1b2c3d"] * 2, "retried once while it was being made"
+    assert [c[1:4] for c in calls if c[:2] == ["aws", "logs"]] == [["logs", "delete-log-group", "--log-group-name"]] * 2
+    assert all("pmis-abc" in c[-1] for c in calls if c[:2] == ["aws", "logs"])
+    if cache_error:
+        # Any other error fails the step at once, with the cloud's own message.
+        assert result.returncode != 0 and "AccessDenied" in result.stderr
+        assert len([c for c in calls if c[:3] == ["aws", "elasticache", "delete-snapshot"]]) == 1
+    else:
+        assert result.returncode == 0, result.stdout + result.stderr
 
 
 def policies_relaxed_for_pull_request_stacks() -> set[str]:

@@ -495,6 +495,26 @@ def private_services_stay_private(stack: StackView) -> Violations:
             yield service.urn, "is declared private but is a backend of the external load balancer"
 
 
+# 10 --------------------------------------------------------------------------
+def production_keeps_its_guards(stack: StackView) -> Violations:
+    """The development floor (`wafMode: off`, `aws.publicTasks`) never reaches a production stack."""
+    if not stack.production:
+        return
+    for lb in stack.of_type("aws:lb/loadBalancer:LoadBalancer"):
+        if lb.props.get("internal") is not True and not stack.referring(lb, "aws:wafv2/webAclAssociation:WebAclAssociation", "resourceArn"):
+            yield lb.urn, "an internet-facing load balancer in a production stack has no web ACL (wafMode: off)"
+    for service in stack.of_type("aws:ecs/service:Service"):
+        if _get(service.props, "networkConfiguration", "assignPublicIp") is True:
+            yield service.urn, "a production task gets a public IP address instead of running behind NAT (aws.publicTasks)"
+    for backend in stack.of_type("gcp:compute/backendService:BackendService"):
+        if backend.props.get("loadBalancingScheme") != "EXTERNAL_MANAGED":
+            continue
+        policies = stack.linked(backend, "securityPolicy", "gcp:compute/securityPolicy:SecurityPolicy")
+        expressions = [str(_get(rule, "match", "expr", "expression")) for p in policies for rule in _dicts(p.props.get("rules"))]
+        if not any("evaluatePreconfiguredWaf" in e for e in expressions):
+            yield backend.urn, "a backend of the external load balancer in a production stack has no WAF rules (wafMode: off)"
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
@@ -516,4 +536,7 @@ RULES = (
     Rule("https-only", "Load balancers serve HTTPS with TLS 1.2+ and redirect HTTP.", https_only),
     Rule("private-services-stay-private", "No path from the internet reaches a service declared private.",
          private_services_stay_private),
+    Rule("production-keeps-its-guards",
+         "Production stacks keep their web application firewall and private tasks (no development floor).",
+         production_keeps_its_guards),
 )  # fmt: skip

@@ -48,7 +48,7 @@ def _release_roots(app: App) -> list[tuple[str, str]]:
         ("aws:ecs/taskDefinition:TaskDefinition", f"{app.name}-migrate"),
         ("aws:ecs/cluster:Cluster", app.name),
         ("aws:ec2/securityGroup:SecurityGroup", f"{app.name}-{app.migrate.service}"),
-        *[("aws:ec2/subnet:Subnet", f"{app.name}-private-{i}") for i in range(app.aws.availability_zones)],
+        *[("aws:ec2/subnet:Subnet", subnet) for subnet in task_subnets(app)],
     ]
 
 
@@ -81,9 +81,17 @@ def aws_migration(app: App, resources: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "cluster": _find(resources, "aws:ecs/cluster:Cluster", app.name)["name"],
         "taskDefinition": _find(resources, "aws:ecs/taskDefinition:TaskDefinition", f"{app.name}-migrate")["arn"],
-        "subnets": [_find(resources, "aws:ec2/subnet:Subnet", f"{app.name}-private-{i}")["id"] for i in range(app.aws.availability_zones)],
+        "subnets": [_find(resources, "aws:ec2/subnet:Subnet", subnet)["id"] for subnet in task_subnets(app)],
         "securityGroups": [_find(resources, "aws:ec2/securityGroup:SecurityGroup", f"{app.name}-{service}")["id"]],
+        **({"assignPublicIp": "ENABLED"} if app.aws.public_tasks else {}),
     }
+
+
+def task_subnets(app: App) -> list[str]:
+    """The subnets tasks run in: the private ones behind NAT, or the public ones with `aws.publicTasks`."""
+    assert app.aws is not None
+    tier = "public" if app.aws.public_tasks else "private"
+    return [f"{app.name}-{tier}-{i}" for i in range(app.aws.availability_zones)]
 
 
 def aws_run_task(migration: dict[str, Any]) -> list[str]:
@@ -91,7 +99,8 @@ def aws_run_task(migration: dict[str, Any]) -> list[str]:
         "awsvpcConfiguration": {
             "subnets": migration["subnets"],
             "securityGroups": migration["securityGroups"],
-            "assignPublicIp": "DISABLED",
+            # ENABLED only with `aws.publicTasks` (development): the task reaches the internet by its own address.
+            "assignPublicIp": migration.get("assignPublicIp", "DISABLED"),
         }
     }
     return ["aws", "ecs", "run-task", "--cluster", migration["cluster"], "--task-definition", migration["taskDefinition"],

@@ -1081,6 +1081,12 @@ class AwsSettings(Strict):
     vpc_cidr: str = Field(default="10.0.0.0/16", description="The VPC's range: a private /16 to /24, with its prefix length")
     availability_zones: int = Field(default=2, ge=2, le=3, description="Zones the subnets, NAT gateways and tasks spread over")
     single_nat: bool = Field(default=False, description="One NAT gateway for all zones instead of one per zone")
+    public_tasks: bool = Field(
+        default=False,
+        description="Run tasks in the public subnets with a public IPv4 address each (billed per hour) instead of behind NAT "
+        "gateways: no NAT gateway at all. Their security groups still admit nothing but the load balancer. Refused in "
+        "production (the policy pack too); databases and caches stay in the private subnets",
+    )
     architecture: Literal["x86_64", "arm64"] = Field(default="x86_64", description="CPU architecture of the tasks and of built images")
     log_retention_days: Literal[7, 14, 30, 60, 90, 180, 365, 731] = Field(
         default=30, description="Days CloudWatch keeps container logs and VPC flow logs"
@@ -1249,11 +1255,12 @@ class App(Strict):
         json_schema_extra={"docs_key": "NAME"},
     )
     domain: Domain | None = Field(default=None, description="Public domain; turns on HTTPS")
-    waf_mode: Literal["block", "count"] = Field(
+    waf_mode: Literal["block", "count", "off"] = Field(
         default="block",
         description="What the web application firewall in front of the load balancer does with a request its rules match "
         "(managed rules, rate limit; AWS WAF and Cloud Armor alike). `count` only logs and counts it (AWS WAF count action, "
-        "Cloud Armor preview), to try the rules on live traffic before they block; production warns while it is set",
+        "Cloud Armor preview), to try the rules on live traffic before they block; production warns while it is set. `off`: no "
+        "web application firewall and no rate limit, for development only (refused in production, and by the policy pack)",
     )
     allow_from: list[str] = Field(
         default=[],
@@ -1418,6 +1425,15 @@ class App(Strict):
         if self.profile == "production" and self.database is not None and self.database.backup_retention_days < 7:
             raise ModelError(
                 "database.backupRetentionDays", "production keeps backups at least 7 days (7-35); use profile: development for less"
+            )
+        if self.profile == "production" and self.waf_mode == "off":
+            raise ModelError(
+                "wafMode", "production keeps its web application firewall; allowed: block or count (profile: development for off)"
+            )
+        if self.profile == "production" and self.aws is not None and self.aws.public_tasks:
+            raise ModelError(
+                "aws.publicTasks",
+                "production keeps its tasks in private subnets behind NAT; use profile: development for public tasks",
             )
         for name, svc in self.services.items():
             for key in ("interval_minutes", "bake_minutes"):

@@ -87,10 +87,12 @@ def test_waf_count_mode_only_counts_on_aws_and_previews_on_gcp() -> None:
         assert any("wafMode is count" in w for w in rendering.warnings), "production says the firewall blocks nothing"
 
 
-def test_waf_mode_is_refused_unless_block_or_count() -> None:
+def test_waf_mode_is_refused_unless_block_count_or_off_and_production_keeps_its_firewall() -> None:
     app = stack_app("aws-prod")
+    app["wafMode"] = "none"
+    assert "wafMode: Input should be 'block', 'count' or 'off' (got 'none')" in config_error(app)
     app["wafMode"] = "off"
-    assert "wafMode: Input should be 'block' or 'count' (got 'off')" in config_error(app)
+    assert "wafMode: production keeps its web application firewall" in config_error(app)
 
 
 # ---------------------------------------------------------------------------------------------------------------------

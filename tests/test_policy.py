@@ -165,6 +165,11 @@ BAD: dict[str, tuple[Bad, Bad | None]] = {
         ("aws:lb/listener:Listener", plain_http, "plain HTTP"),
         ("gcp:compute/sSLPolicy:SSLPolicy", set_path("minTlsVersion", "TLS_1_0"), "older than TLS 1.2"),
     ),
+    # The development floor in a production stack: tasks with public addresses, a backend without WAF rules.
+    "production-keeps-its-guards": (
+        ("aws:ecs/service:Service", set_path("networkConfiguration", "assignPublicIp", True), "gets a public IP address"),
+        ("gcp:compute/securityPolicy:SecurityPolicy", set_path("rules", []), "has no WAF rules"),
+    ),
     # A service on the internet-facing edge, declared private: every path to it is a violation.
     "private-services-stay-private": (
         ("aws:ecs/service:Service", private_on_the_edge, "registered with a load balancer"),

@@ -41,7 +41,6 @@ def unknown_at(props: dict[str, Any], path: tuple[str, ...]) -> None:
 
 def engine_args(rendering: Rendering, unknown: bool) -> StackValidationArgs:
     options = PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
-    by_id: dict[str, list[PolicyResource]] = {}
     resources = []
     for r in rendering.resources:
         props = copy.deepcopy(r.inputs)
@@ -50,12 +49,12 @@ def engine_args(rendering: Rendering, unknown: bool) -> StackValidationArgs:
         protected = PolicyResourceOptions(r.protect, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
         resource = PolicyResource(r.type, unknown_checking_proxy(props), r.urn, r.name,
                                   protected if r.protect else options, None, None, [], {})  # fmt: skip
-        by_id.setdefault(f"{r.name}-id", []).append(resource)
         resources.append((r, resource))
+    # What the engine hands a policy: each input's dependencies, as the program's outputs recorded them.
+    by_urn = {r.urn: resource for r, resource in resources}
     for r, resource in resources:
-        for prop, value in r.inputs.items():
-            values = value if isinstance(value, list) else [value]
-            deps = [d for v in values if isinstance(v, str) for d in by_id.get(v, [])]
+        for prop, urns in r.property_dependencies.items():
+            deps = [by_urn[urn] for urn in urns if urn in by_urn]
             if deps:
                 resource.property_dependencies[prop] = deps
     return StackValidationArgs([resource for _, resource in resources], config={"productionStacks": "prod"})

@@ -247,7 +247,7 @@ class AwsApp(pulumi.ComponentResource):
                 svc,
                 task,
                 cluster,
-                network.private_subnet_ids,
+                network.task_subnet_ids,
                 groups.workloads[svc_name],
                 target_group,
                 routing=edge.routing if edge and target_group else [],
@@ -255,6 +255,7 @@ class AwsApp(pulumi.ComponentResource):
                 discovery=discovery.registries.get(svc_name) if discovery else None,
                 callers=discovery.callers.get(svc_name) if discovery else None,
                 exec_enabled=settings.ecs_exec,
+                public_address=network.tasks_public,
                 release=Release(
                     edge.alternate_target_groups[svc_name], edge.production_rules[svc_name], load_balancer_role, release_alarms[svc_name]
                 )
@@ -290,7 +291,15 @@ class AwsApp(pulumi.ComponentResource):
                 opts=child,
             )
             scheduled = ScheduledJob(
-                workload, job, task, cluster, network.private_subnet_ids, groups.workloads[job_name], account_id, opts=child
+                workload,
+                job,
+                task,
+                cluster,
+                network.task_subnet_ids,
+                groups.workloads[job_name],
+                account_id,
+                opts=child,
+                public_address=network.tasks_public,
             )
             watched.jobs[job_name] = WatchedJob(scheduled.state_machine.arn, task.definition.family, scheduled.dead_letters.name)
 
@@ -329,8 +338,9 @@ class AwsApp(pulumi.ComponentResource):
             migration = {
                 "cluster": cluster.name,
                 "taskDefinition": migrate_task.definition.arn,
-                "subnets": network.private_subnet_ids,
+                "subnets": network.task_subnet_ids,
                 "securityGroups": [groups.workloads[release.service].id],
+                **({"assignPublicIp": "ENABLED"} if network.tasks_public else {}),
                 "timeoutSeconds": release.timeout_seconds,
             }
 

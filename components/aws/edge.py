@@ -186,7 +186,8 @@ class Edge(pulumi.ComponentResource):
                 "Set wafMode: block once its logs show no legitimate traffic matched.",
                 resource=self,
             )
-        self._firewall(name, waf_mode, log_retention_days, log_key_arn, behind_proxy)
+        if waf_mode != "off":  # `off`: development only (the model refuses it in production)
+            self._firewall(name, waf_mode, log_retention_days, log_key_arn, behind_proxy)
         self.register_outputs({"dns_name": self.load_balancer.dns_name, "url": self.url})
 
     def _target_group(self, name: str, route: Route, vpc: aws.ec2.Vpc, alternate: bool = False) -> aws.lb.TargetGroup:

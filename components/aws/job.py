@@ -47,7 +47,13 @@ RETRIED_ERRORS = ["States.TaskFailed", "States.Timeout"]
 
 
 def definition(
-    job: Job, partition: str, cluster_arn: str, task_definition_arn: str, subnet_ids: list[str], security_group_id: str
+    job: Job,
+    partition: str,
+    cluster_arn: str,
+    task_definition_arn: str,
+    subnet_ids: list[str],
+    security_group_id: str,
+    public_address: bool = False,
 ) -> dict[str, object]:
     """The workflow: run the task and wait for it, stop it after `timeoutSeconds`, retry a failed run `retries` times."""
     run: dict[str, object] = {
@@ -61,7 +67,11 @@ def definition(
             "LaunchType": "FARGATE",
             "PlatformVersion": "LATEST",
             "NetworkConfiguration": {
-                "AwsvpcConfiguration": {"Subnets": subnet_ids, "SecurityGroups": [security_group_id], "AssignPublicIp": "DISABLED"}
+                "AwsvpcConfiguration": {
+                    "Subnets": subnet_ids,
+                    "SecurityGroups": [security_group_id],
+                    "AssignPublicIp": "ENABLED" if public_address else "DISABLED",
+                }
             },
         },
         "TimeoutSeconds": job.timeout_seconds,
@@ -94,7 +104,9 @@ class ScheduledJob(pulumi.ComponentResource):
         security_group: aws.ec2.SecurityGroup,
         account_id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
+        public_address: bool = False,
     ) -> None:
+        """`public_address`: the task runs in a public subnet (`aws.publicTasks`) and reaches the internet by its own address."""
         super().__init__("shipyard:aws:ScheduledJob", name, None, opts)
         invoke = pulumi.InvokeOptions(parent=self)
         partition = aws.get_partition_output(opts=invoke).partition
@@ -129,7 +141,8 @@ class ScheduledJob(pulumi.ComponentResource):
                 partition=partition, cluster=cluster.arn, task_definition=task.definition.arn, subnets=subnet_ids, group=security_group.id
             ).apply(
                 lambda v: json.dumps(
-                    definition(job, v["partition"], v["cluster"], v["task_definition"], v["subnets"], v["group"]), sort_keys=True
+                    definition(job, v["partition"], v["cluster"], v["task_definition"], v["subnets"], v["group"], public_address),
+                    sort_keys=True,
                 )
             ),
             # A run started before the role's policy exists fails on its first call.

@@ -56,6 +56,8 @@ class Network(pulumi.ComponentResource):
             opts=vpc_child,
         )
         self.public_subnet_ids, self.private_subnet_ids, self.private_egress = [], [], []
+        # Where tasks run: the private subnets behind NAT, or with `public_tasks` the public ones, with public addresses.
+        self.tasks_public = settings.public_tasks
         nat_ids: list[pulumi.Output[str]] = []
         for index, zone in enumerate(zones):
             public = aws.ec2.Subnet(
@@ -71,7 +73,10 @@ class Network(pulumi.ComponentResource):
                 f"{name}-public-{index}", subnet_id=public.id, route_table_id=public_routes.id, opts=pulumi.ResourceOptions(parent=public)
             )
             self.public_subnet_ids.append(public.id)
-            if index == 0 or not settings.single_nat:
+            if settings.public_tasks:
+                # Tasks reach the internet through the internet gateway, each from its own public address.
+                self.private_egress += [public_routes, public_association]
+            elif index == 0 or not settings.single_nat:
                 eip = aws.ec2.Eip(
                     f"{name}-nat-{index}", domain="vpc", tags={"Name": f"{name}-nat-{zone}"}, opts=pulumi.ResourceOptions(parent=public)
                 )
@@ -97,7 +102,8 @@ class Network(pulumi.ComponentResource):
             routes = aws.ec2.RouteTable(
                 f"{name}-private-{index}",
                 vpc_id=self.vpc.id,
-                routes=[{"cidr_block": "0.0.0.0/0", "nat_gateway_id": nat_ids[-1]}],
+                # With public tasks the private subnets hold only the data stores, which reach nothing outside the VPC.
+                routes=[{"cidr_block": "0.0.0.0/0", "nat_gateway_id": nat_ids[-1]}] if nat_ids else [],
                 tags={"Name": f"{name}-private-{zone}"},
                 opts=vpc_child,
             )
@@ -107,6 +113,7 @@ class Network(pulumi.ComponentResource):
             self.private_egress += [routes, association]
             self.private_subnet_ids.append(private.id)
 
+        self.task_subnet_ids = self.public_subnet_ids if settings.public_tasks else self.private_subnet_ids
         self._flow_logs(name, log_retention_days, log_key_arn)
         self.register_outputs(
             {"vpc_id": self.vpc.id, "private_subnet_ids": self.private_subnet_ids, "public_subnet_ids": self.public_subnet_ids}

@@ -43,6 +43,7 @@ class FargateService(pulumi.ComponentResource):
         callers: aws.ec2.SecurityGroup | None = None,
         exec_enabled: bool = False,
         release: Release | None = None,
+        public_address: bool = False,
     ) -> None:
         """`discovery`: the registry its callers resolve it by; `callers`: the group admitting them; `release`: what ECS
         shifts the traffic with when `svc.rollout` is not rolling."""
@@ -64,7 +65,8 @@ class FargateService(pulumi.ComponentResource):
             network_configuration={
                 "subnets": subnet_ids,
                 "security_groups": [security_group.id, *([callers.id] if callers else [])],
-                "assign_public_ip": False,
+                # Only with `aws.publicTasks` (development): in a public subnet, a task reaches the internet by its own address.
+                "assign_public_ip": public_address,
             },
             service_registries={"registry_arn": discovery.arn} if discovery else None,
             # The policy pack fails any internet path to a service tagged private.

@@ -72,7 +72,12 @@ class Edge(pulumi.ComponentResource):
                 "Set wafMode: block once its logs show no legitimate traffic matched.",
                 resource=self,
             )
-        policy = self._armor(name, preview=waf_mode == "count", allow_from=allow_from)
+        # `off` (development only): no WAF rules and no rate limit; an access list still needs Cloud Armor.
+        policy = (
+            self._armor(name, preview=waf_mode == "count", allow_from=allow_from, waf=waf_mode != "off")
+            if waf_mode != "off" or allow_from
+            else None
+        )
         backends: dict[str, gcp.compute.BackendService] = {}
         for svc_name, service in services.items():
             neg = gcp.compute.RegionNetworkEndpointGroup(
@@ -88,7 +93,7 @@ class Edge(pulumi.ComponentResource):
                 load_balancing_scheme="EXTERNAL_MANAGED",
                 protocol="HTTPS",
                 backends=[{"group": neg.id}],
-                security_policy=policy.id,
+                security_policy=policy.id if policy else None,
                 enable_cdn=cached,
                 cdn_policy={"cache_mode": "USE_ORIGIN_HEADERS"} if cached else None,
                 log_config={"enable": True, "sample_rate": 1.0},
@@ -181,7 +186,7 @@ class Edge(pulumi.ComponentResource):
 
         return gcp.dns.get_managed_zones_output(opts=pulumi.InvokeOptions(parent=self)).managed_zones.apply(pick)
 
-    def _armor(self, name: str, preview: bool, allow_from: Sequence[str] = ()) -> gcp.compute.SecurityPolicy:
+    def _armor(self, name: str, preview: bool, allow_from: Sequence[str] = (), waf: bool = True) -> gcp.compute.SecurityPolicy:
         # `preview`: Cloud Armor evaluates the rule and logs its outcome without enforcing it (Cloud Armor docs,
         # "Security policy overview", preview mode). The default rule is never previewed: it allows.
         rules: list[dict[str, object]] = [
@@ -194,26 +199,26 @@ class Edge(pulumi.ComponentResource):
                 # "Tune preconfigured WAF rules").
                 "match": {"expr": {"expression": f"evaluatePreconfiguredWaf('{rule}', {{'sensitivity': 1}})"}},
             }
-            for index, rule in enumerate(WAF_RULES)
+            for index, rule in enumerate(WAF_RULES if waf else ())
         ]
-        rules.append(
-            {
-                "priority": 2000,
-                "action": "rate_based_ban",
-                "preview": preview,
-                "description": f"ban clients above {RATE_LIMIT_PER_MINUTE} requests a minute for 10 minutes",
-                "match": {"versioned_expr": "SRC_IPS_V1", "config": {"src_ip_ranges": ["*"]}},
-                "rate_limit_options": {
-                    "conform_action": "allow",
-                    "exceed_action": "deny(429)",
-                    # Behind the user's CDN (`allowFrom`), the client it forwards, not the CDN's own address, which
-                    # would be banned (Cloud Armor docs, "Rate limiting overview": enforce_on_key XFF_IP).
-                    "enforce_on_key": "XFF_IP" if allow_from else "IP",
-                    "ban_duration_sec": 600,
-                    "rate_limit_threshold": {"count": RATE_LIMIT_PER_MINUTE, "interval_sec": 60},
-                },
-            }
-        )
+        rate_limit = {
+            "priority": 2000,
+            "action": "rate_based_ban",
+            "preview": preview,
+            "description": f"ban clients above {RATE_LIMIT_PER_MINUTE} requests a minute for 10 minutes",
+            "match": {"versioned_expr": "SRC_IPS_V1", "config": {"src_ip_ranges": ["*"]}},
+            "rate_limit_options": {
+                "conform_action": "allow",
+                "exceed_action": "deny(429)",
+                # Behind the user's CDN (`allowFrom`), the client it forwards, not the CDN's own address, which
+                # would be banned (Cloud Armor docs, "Rate limiting overview": enforce_on_key XFF_IP).
+                "enforce_on_key": "XFF_IP" if allow_from else "IP",
+                "ban_duration_sec": 600,
+                "rate_limit_threshold": {"count": RATE_LIMIT_PER_MINUTE, "interval_sec": 60},
+            },
+        }
+        if waf:
+            rules.append(rate_limit)
         # `allowFrom`: after the rules that deny, the allowed ranges are let through, and the default denies the rest. A rule
         # matches at most 10 ranges (Cloud Armor docs, "Security policy overview": source IP address ranges per rule). Not
         # previewed with the WAF's rules: it is the stack's access list, not a rule to try out.

@@ -358,6 +358,11 @@ def _ecs_service(ctx: _Context, r: Resource) -> None:
     desired = _number(r.inputs.get("desiredCount"), 1)
     low, high = _instances(ctx, r, (desired, desired))
     _fargate(ctx, r, task, "Fargate ", f"{low:g}-{high:g} tasks", (low * HOURS_PER_MONTH, high * HOURS_PER_MONTH))
+    if (r.inputs.get("networkConfiguration") or {}).get("assignPublicIp") is True:
+        # `aws.publicTasks`: every running task holds a public IPv4 address.
+        ctx.line(
+            r, "public IPv4 addresses", f"{low:g}-{high:g} tasks, one each", "aws.ipv4.hour", low * HOURS_PER_MONTH, high * HOURS_PER_MONTH
+        )
     svc = ctx.app.services.get(ctx.workload(r) or "")
     if svc is not None and svc.rollout.shifts_traffic:
         # Blue/green, canary and linear run a whole second set of tasks from the shift's start to the end of the bake.

@@ -65,6 +65,11 @@ def test_the_floor_costs_less_by_the_nat_gateways_and_the_firewall() -> None:
     after, after_prices = cost(floor("aws-prod"))
     assert {p for p in before_prices - after_prices} >= {"aws.nat.hour", "aws.waf.acl"}
     assert after < before
+    floor_lines = estimate(
+        render_shared(floor("aws-prod")), load({f"{PROJECT}:{k}": v for k, v in floor("aws-prod").items()}, []).app
+    ).lines
+    api = [line for line in floor_lines if line.name == "pmis-api" and line.price == "aws.ipv4.hour"]
+    assert len(api) == 1, "each public task's address is priced"
 
 
 def test_production_refuses_the_floor_and_the_policy_pack_catches_it_anyway(aws_prod: Rendering) -> None:

@@ -223,6 +223,7 @@ FREE: dict[str, str] = {
     "gcp:sql/database:Database": "billed with its instance",
     "gcp:sql/user:User": "billed with its instance",
     "gcp:storage/bucketIAMMember:BucketIAMMember": "no charge",
+    "gcp:pubsub/topicIAMMember:TopicIAMMember": "no charge",
     "random:index/randomId:RandomId": "no cloud object",
     "random:index/randomPassword:RandomPassword": "no cloud object",
 }
@@ -246,7 +247,8 @@ USAGE: dict[str, str] = {
     "aws:s3/bucket:Bucket": "billed per GB stored and per request; the data volume is not known",
     "aws:s3/bucketLogging:BucketLogging": "server access logs are billed as the storage of the log objects; volume unknown",
     "aws:sfn/stateMachine:StateMachine": "Step Functions bills per state transition of each run; not in the price table",
-    "aws:sns/topic:Topic": "billed per notification delivered (alarms only); not estimated",
+    "aws:sns/topic:Topic": "billed per request and notification delivered (alarms, and the app's `topics`); not estimated",
+    "gcp:pubsub/topic:Topic": "billed per TiB of messages published and delivered (the app's `topics`); not estimated",
     "aws:sqs/queue:Queue": "billed per request; the dead-letter queue receives only failed starts",
     "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": "a Route 53 private hosted zone, billed per zone-month and per "
     "query; not in the price table",

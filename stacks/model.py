@@ -53,6 +53,7 @@ RESERVED_WORKLOAD_NAMES = frozenset(
 )  # fmt: skip
 RESERVED_WORKLOAD_PREFIXES = ("database-", "cache-", "redis-", "private-", "public-", "nat-", "certificate-")
 BUCKET_ENV_PREFIX = "BUCKET_"
+TOPIC_ENV_PREFIX = "TOPIC_"
 
 
 def bucket_env_name(bucket: str) -> str:
@@ -60,9 +61,17 @@ def bucket_env_name(bucket: str) -> str:
     return f"{BUCKET_ENV_PREFIX}{bucket.upper().replace('-', '_')}"
 
 
+def topic_env_name(topic: str) -> str:
+    """The variable that carries a topic's cloud name to the services that publish to it: `orders` -> TOPIC_ORDERS."""
+    return f"{TOPIC_ENV_PREFIX}{topic.upper().replace('-', '_')}"
+
+
 def _not_reserved_env(name: str) -> None:
-    if name in RESERVED_ENV or name.startswith(BUCKET_ENV_PREFIX):
-        raise ModelError(name, f"is set by the stack itself; reserved names: {', '.join(sorted(RESERVED_ENV))}, {BUCKET_ENV_PREFIX}*")
+    if name in RESERVED_ENV or name.startswith((BUCKET_ENV_PREFIX, TOPIC_ENV_PREFIX)):
+        raise ModelError(
+            name,
+            f"is set by the stack itself; reserved names: {', '.join(sorted(RESERVED_ENV))}, {BUCKET_ENV_PREFIX}*, {TOPIC_ENV_PREFIX}*",
+        )
 
 
 MAX_SERVICE_NAME = 20
@@ -458,6 +467,42 @@ def build_owners(services: Mapping[str, Service]) -> dict[str, str]:
     return owners
 
 
+# An e-mail identity as SES verifies it: a domain, or one address (SES developer guide, "Verified identities").
+EMAIL_IDENTITY = re.compile(r"^([A-Za-z0-9._%+-]+@)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\Z")
+# A parameter's name as Parameter Store takes it: letters, digits, `_ . - /`, at most 2048 (AWS Systems Manager user guide,
+# "Parameter naming constraints"); GCP narrows it further (components/gcp/limits.py).
+PARAMETER_NAME = re.compile(r"^[A-Za-z0-9_./-]{1,2048}\Z")
+
+
+class Grants(Strict):
+    """Other cloud services a service may use, each one named; nothing broader, no free-form actions."""
+
+    publish: list[str] = Field(
+        default=[], description="Topics of the stack (`topics`) it publishes to, each received as `TOPIC_<NAME>` (SNS / Pub/Sub)"
+    )
+    send_email_from: list[str] = Field(
+        default=[],
+        description="AWS: the SES identities (a verified domain, or an address) it sends e-mail as; GCP has no e-mail service",
+    )
+    read_parameters: list[str] = Field(
+        default=[],
+        description="Existing parameters it reads by name, not managed by the stack: SSM Parameter Store on AWS, Secret "
+        "Manager secrets on GCP",
+    )
+
+    @field_validator("publish", "send_email_from", "read_parameters")
+    @classmethod
+    def _each_once(cls, values: list[str], info: ValidationInfo) -> list[str]:
+        if len(set(values)) < len(values):
+            raise ValueError("list each once")
+        pattern = {"send_email_from": EMAIL_IDENTITY, "read_parameters": PARAMETER_NAME}.get(info.field_name or "")
+        for index, value in enumerate(values):
+            if pattern is not None and not pattern.match(value):
+                kind = "a domain or an e-mail address" if pattern is EMAIL_IDENTITY else "a parameter name of letters, digits and _ . - /"
+                raise ModelError(f"[{index}]", f"{value!r} is not {kind}")
+        return values
+
+
 def call_env_name(service: str) -> str:
     """The variable that carries a called service's address: `auth` -> AUTH_URL."""
     return f"{service.upper().replace('-', '_')}_URL"
@@ -508,6 +553,7 @@ class Service(Strict):
     )
     cache: bool = Field(default=False, description="Receive `REDIS_URL` (a secret; `REDIS_CA_CERT` too when managed) and network access")
     buckets: list[str] = Field(default=[], description="Buckets to receive as `BUCKET_<NAME>`, with read/write access; each once")
+    grants: Grants = Field(default=Grants(), description="Other cloud services it may use, each named; see `grants` below")
     user: str | None = Field(
         default=None,
         pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$",
@@ -1249,6 +1295,11 @@ class App(Strict):
     database: Database | None = Field(default=None, description="PostgreSQL; omit for none")
     cache: Cache | None = Field(default=None, description="Redis, managed or external; omit for none")
     buckets: dict[str, Bucket] = Field(default={}, description="Object storage; names are 1-20 of `a-z0-9-`")
+    topics: list[str] = Field(
+        default=[],
+        description="Message topics the stack makes (SNS on AWS, Pub/Sub on GCP), for services' `grants.publish`; names are 1-20 "
+        "of `a-z0-9-`",
+    )
     secrets: dict[str, Secret] = Field(
         default={},
         description="Application secrets; names are environment variable names, at most 64 characters",
@@ -1312,6 +1363,18 @@ class App(Strict):
         if "--" in value:
             raise ValueError(f"{value!r} contains '--'; allowed: 1-{MAX_APP_NAME} lowercase letters, digits and single '-' between them")
         return value
+
+    @field_validator("topics")
+    @classmethod
+    def _topic_names(cls, values: list[str]) -> list[str]:
+        for index, value in enumerate(values):
+            try:
+                _dns_name(value, MAX_SERVICE_NAME)
+            except ValueError as exc:
+                raise ModelError(f"[{index}]", str(exc)) from None
+        if len(set(values)) < len(values):
+            raise ValueError("list each topic once")
+        return values
 
     @field_validator("allow_from")
     @classmethod
@@ -1501,6 +1564,11 @@ class App(Strict):
                 )
             if svc.cache and self.cache is None:
                 raise ModelError(f"services.{name}.cache", "the service needs a cache but no `cache` block is configured")
+            for i, topic in enumerate(svc.grants.publish):
+                if topic not in self.topics:
+                    raise ModelError(
+                        f"services.{name}.grants.publish[{i}]", f"{topic!r} is not a topic; known: {', '.join(self.topics) or 'none'}"
+                    )
             for i, bucket in enumerate(svc.buckets):
                 if bucket not in self.buckets:
                     raise ModelError(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from stacks.model import App, Job, Service, bucket_env_name, call_env_name
+from stacks.model import App, Job, Service, bucket_env_name, call_env_name, topic_env_name
 
 DATABASE_PORT = 5432
 DATABASE_USER = "app"
@@ -26,7 +26,7 @@ def replica_url(password: str, hosts: list[str], dbname: str) -> str:
 class CloudValue:
     """A plain value only the cloud knows: the database's host, a bucket's cloud name, a called service's address."""
 
-    store: Literal["database", "bucket", "service"]
+    store: Literal["database", "bucket", "service", "topic"]
     name: str = ""  # the bucket's or the called service's model name; for the database, "" (its host) or "replicas"
 
 
@@ -54,6 +54,10 @@ class Needs:
     buckets: tuple[str, ...] = ()
     # http services it calls: network access (and on GCP, the invoker grant) to each.
     calls: tuple[str, ...] = ()
+    # `grants`: the stack's topics it publishes to, the e-mail identities it sends as, the parameters it reads.
+    topics: tuple[str, ...] = ()
+    email_identities: tuple[str, ...] = ()
+    parameters: tuple[str, ...] = ()
 
     @property
     def app_secrets(self) -> list[str]:
@@ -96,5 +100,17 @@ def needs(app: App, service: str, job: Job | None = None, release: bool = False)
         env[bucket_env_name(bucket)] = CloudValue("bucket", bucket)
     for callee in svc.calls:
         env[call_env_name(callee)] = CloudValue("service", callee)
+    for topic in svc.grants.publish:
+        env[topic_env_name(topic)] = CloudValue("topic", topic)
     env |= svc.env
-    return Needs(env, secrets, bool(uses_database), bool(managed_cache), tuple(svc.buckets), tuple(svc.calls))
+    return Needs(
+        env,
+        secrets,
+        bool(uses_database),
+        bool(managed_cache),
+        tuple(svc.buckets),
+        tuple(svc.calls),
+        tuple(svc.grants.publish),
+        tuple(svc.grants.send_email_from),
+        tuple(svc.grants.read_parameters),
+    )

@@ -7,14 +7,18 @@ gives each pull request a stack of its own from the committed base Pulumi.pr.yam
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import json
 import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any, get_args
+from unittest import mock
 
 import pytest
 import yaml
@@ -22,7 +26,7 @@ import yaml
 from components.aws.limits import FARGATE_SIZES
 from policy.rules import RULES
 from stacks.cost import HOURS_PER_MONTH, estimate, money
-from stacks.migrate import app_of, target_urns
+from stacks.migrate import app_of
 from stacks.model import AwsSettings, Database
 from stacks.offline import ROOT, committed_stacks, read_yaml
 from stacks.plan import physical_names
@@ -515,8 +519,8 @@ def run_step(
 ) -> tuple[subprocess.CompletedProcess[str], list[list[str]]]:
     """The step's script as GitHub runs it (`shell: bash` is bash -eo pipefail), in `tmp`, with `tools` first on PATH.
     `venv/bin/python` is this interpreter, reading this repository."""
-    if shutil.which("bash") is None or shutil.which("jq") is None:
-        pytest.skip("bash and jq run the workflow's scripts")
+    # GitHub's runners and this project's machine image both have them (the env skill's package list: apt jq).
+    assert shutil.which("bash") and shutil.which("jq"), "bash and jq run the workflow's scripts"
     (tmp / "bin").mkdir(exist_ok=True)
     (tmp / "runner").mkdir(exist_ok=True)
     (tmp / "venv" / "bin").mkdir(parents=True, exist_ok=True)
@@ -558,13 +562,16 @@ def test_a_failure_to_list_the_release_targets_fails_the_step(name: str, tmp_pat
     result, calls = run_step(failing, step, {"pulumi": ""}, {"STACK": stack}, shell=shell)
     assert result.returncode != 0, "a failed `stacks.migrate target` must fail the step"
     assert not [c for c in calls if c[0] == "pulumi"], "and nothing is updated without the release step's targets"
-    # Listing them succeeds: one --target per URN.
+    # Listing them succeeds: one --target per URN it prints (what `stacks.migrate target` prints is
+    # tests/test_delivery.py's concern; a fake keeps this test off a second render).
     listing = tmp_path / "listing"
-    listing.mkdir()
+    (listing / "venv" / "bin").mkdir(parents=True)
+    urns = ["urn:pulumi:s::shipyard::a$aws:ecs/taskDefinition:TaskDefinition::x", "urn:pulumi:s::shipyard::a$aws:ecs/cluster:Cluster::y"]
+    fake_tool(listing / "venv" / "bin" / "python", f"print({chr(10).join(urns)!r})\n")
     result, calls = run_step(listing, step, {"pulumi": ""}, {"STACK": stack}, shell=shell)
     assert result.returncode == 0, result.stderr
     (up,) = [c for c in calls if c[0] == "pulumi"]
-    assert up.count("--target") == len(target_urns(stack)) > 0
+    assert [up[i + 1] for i, arg in enumerate(up) if arg == "--target"] == urns
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -787,10 +794,11 @@ def test_the_cleanup_finds_the_final_snapshots_by_the_name_the_stack_gives_them(
     (program,) = re.findall(r"<<'PY'\n(.*?)\nPY\n", script, re.DOTALL)
 
     def prefixes(stack: str) -> dict[str, str]:
-        result = subprocess.run(  # noqa: S603 - the workflow's own program
-            [sys.executable, "-", stack], input=program, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
-        )
-        return dict(line.split() for line in result.stdout.splitlines())
+        # The workflow's own program, run here rather than in a new interpreter: `sys.argv[1]` is the stack.
+        printed = io.StringIO()
+        with mock.patch.object(sys, "argv", ["-", stack]), contextlib.redirect_stdout(printed):
+            exec(compile(textwrap.dedent(program), "snapshot-prefixes", "exec"), {"__name__": "__main__"})  # noqa: S102
+        return dict(line.split() for line in printed.getvalue().splitlines())
 
     types = {"database": "aws:rds/instance:Instance", "cache": "aws:elasticache/replicationGroup:ReplicationGroup"}
     rendering = render_app(stack_app(PR_BASE), stack="pr-123")

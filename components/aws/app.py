@@ -25,6 +25,7 @@ from components.aws.secrets import AppSecrets
 from components.aws.security import SecurityGroups
 from components.aws.service import FargateService, Release
 from components.aws.task import Container, FargateTask, Wiring
+from components.aws.topics import Topics
 from components.aws.wiring import Stores, ecs_wiring
 from components.naming import scoped
 from components.stateful import keep
@@ -51,6 +52,7 @@ class AwsApp(pulumi.ComponentResource):
         name = app.name
         child = pulumi.ResourceOptions(parent=self)
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOptions(parent=self)).account_id
+        partition = aws.get_partition_output(opts=pulumi.InvokeOptions(parent=self)).partition
 
         key = aws.kms.Key(
             name,
@@ -115,6 +117,7 @@ class AwsApp(pulumi.ComponentResource):
             else None
         )
         buckets = Buckets(name, app.buckets, protect=app.protect, key_arn=key.arn, opts=child)
+        topics = Topics(name, app.topics, key.arn, opts=child) if app.topics else None
         registry = Registry(
             name, app.name, app.services, app.version, settings.architecture, protect=app.protect, key_arn=key.arn, opts=child
         )
@@ -172,11 +175,7 @@ class AwsApp(pulumi.ComponentResource):
             if edge
             else {}
         )
-        load_balancer_role = (
-            LoadBalancerRole(name, aws.get_partition_output(opts=pulumi.InvokeOptions(parent=self)).partition, account_id, opts=child)
-            if edge and edge.alternate_target_groups
-            else None
-        )
+        load_balancer_role = LoadBalancerRole(name, partition, account_id, opts=child) if edge and edge.alternate_target_groups else None
 
         cluster = aws.ecs.Cluster(name, settings=[{"name": "containerInsights", "value": "enhanced"}], opts=child)
 
@@ -210,6 +209,8 @@ class AwsApp(pulumi.ComponentResource):
             else None,
             cache_connection=cache.connection if cache else None,
             service_urls={c: discovery.url(c, app.services[c].port or 0) for c in discovery.registries} if discovery else {},
+            topics=topics.topics if topics else {},
+            arn_prefix=lambda service: pulumi.Output.concat("arn:", partition, f":{service}:{settings.region}:", account_id, ":"),
         )
 
         def wiring(service: str, job: Job | None = None, release: bool = False) -> Wiring:

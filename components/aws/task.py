@@ -23,6 +23,10 @@ class Wiring:
     secrets: dict[str, pulumi.Input[str]] = field(default_factory=dict)
     secret_arns: list[pulumi.Input[str]] = field(default_factory=list)
     bucket_arns: list[pulumi.Input[str]] = field(default_factory=list)
+    # `grants`: the topics it publishes to, the SES identities it sends as, the SSM parameters it reads (ARNs).
+    topic_arns: list[pulumi.Input[str]] = field(default_factory=list)
+    email_identity_arns: list[pulumi.Input[str]] = field(default_factory=list)
+    parameter_arns: list[pulumi.Input[str]] = field(default_factory=list)
     # ECR repositories the image is pulled from (none for images from other registries)
     repository_arns: list[pulumi.Input[str]] = field(default_factory=list)
     kms_key_arn: pulumi.Input[str] | None = None
@@ -121,6 +125,26 @@ class FargateTask(pulumi.ComponentResource):
                         StringEquals={"kms:ViaService": pulumi.Output.concat("s3.", region, ".", dns_suffix)},
                     )
                 )
+        if wiring.topic_arns:
+            task.append(allow(["sns:Publish"], list(wiring.topic_arns)))
+            if wiring.kms_key_arn is not None:
+                # A publisher to an encrypted topic needs the key too (SNS developer guide, "Encryption at rest":
+                # key permissions for publishers).
+                task.append(
+                    allow(
+                        ["kms:Decrypt", "kms:GenerateDataKey"],
+                        [wiring.kms_key_arn],
+                        StringEquals={"kms:ViaService": pulumi.Output.concat("sns.", region, ".", dns_suffix)},
+                    )
+                )
+        if wiring.email_identity_arns:
+            # SES v1 and v2 both authorize sending with these actions on the identity (SES developer guide, "Controlling
+            # access to Amazon SES": resource-level permissions for sending).
+            task.append(allow(["ses:SendEmail", "ses:SendRawEmail"], list(wiring.email_identity_arns)))
+        if wiring.parameter_arns:
+            # A SecureString under the AWS managed key `aws/ssm` needs no key grant: its policy admits the account's
+            # principals through SSM. One under a key of the user's needs that key's policy to admit this role.
+            task.append(allow(["ssm:GetParameter", "ssm:GetParameters"], list(wiring.parameter_arns)))
         if container.exec_enabled:
             task.append(allow(EXEC_ACTIONS, ["*"]))
         self.task_role, task_policy = service_role(

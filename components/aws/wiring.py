@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pulumi
@@ -28,6 +29,9 @@ class Stores:
     cache_connection: StoredSecret | None = None
     # A called service's address, by its model name.
     service_urls: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    topics: dict[str, aws.sns.Topic] = field(default_factory=dict)
+    # `arn:<partition>:<service>:<region>:<account>:`, the start of the SES identities' and SSM parameters' ARNs.
+    arn_prefix: Callable[[str], pulumi.Input[str]] | None = None
 
 
 def _stored(value: SecretValue, stores: Stores) -> StoredSecret:
@@ -45,6 +49,8 @@ def _plain(value: str | CloudValue, stores: Stores) -> pulumi.Input[str]:
         return host
     if value.store == "service":
         return stores.service_urls[value.name]
+    if value.store == "topic":
+        return stores.topics[value.name].arn
     return stores.buckets[value.name].bucket
 
 
@@ -61,4 +67,13 @@ def ecs_wiring(needs: Needs, stores: Stores, pull_arns: list[pulumi.Input[str]])
             read.append(stored)
     wired.secret_arns = [stored.arn for stored in read]
     wired.bucket_arns = [stores.buckets[bucket].arn for bucket in needs.buckets]
+    wired.topic_arns = [stores.topics[topic].arn for topic in needs.topics]
+    if needs.email_identities or needs.parameters:
+        assert stores.arn_prefix is not None, "the model granted e-mail or parameters without the account's ARN prefix"
+        prefix = stores.arn_prefix
+        wired.email_identity_arns = [pulumi.Output.concat(prefix("ses"), "identity/", identity) for identity in needs.email_identities]
+        # A hierarchical name (`/app/db/url`) already starts with the `/` the ARN puts after `parameter`.
+        wired.parameter_arns = [
+            pulumi.Output.concat(prefix("ssm"), "parameter", "" if name.startswith("/") else "/", name) for name in needs.parameters
+        ]
     return wired

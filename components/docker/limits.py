@@ -67,6 +67,8 @@ def _unsupported(app: App) -> list[str]:
         problems.append(
             f"alerts: the Docker renderer sets up no alarms or channels; remove {', '.join(sorted(app.alerts.model_fields_set))}"
         )
+    if app.topics:
+        problems.append("topics: the Docker renderer runs no message broker for topics; remove them (a queue can be a service)")
     if app.allow_from:
         problems.append("allowFrom: the Docker renderer keeps no access list in front of the proxy; use the host's firewall")
     if "waf_mode" in app.model_fields_set:
@@ -87,6 +89,8 @@ def _unsupported(app: App) -> list[str]:
             problems.append(f"{key}.scaling.cpuTarget: one Docker host does not autoscale, so there is no CPU target; remove it")
         if svc.cdn:
             problems.append(f"{key}.cdn: one Docker host has no CDN in front of it; remove cdn")
+        if svc.grants.send_email_from or svc.grants.read_parameters:
+            problems.append(f"{key}.grants: a Docker host has no cloud identity to grant e-mail or parameters to; pass them as secrets")
         if svc.rollout.shifts_traffic:
             problems.append(
                 f"{key}.rollout.strategy: the proxy sends each service's traffic to one container at a time, so there is no "

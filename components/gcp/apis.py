@@ -8,7 +8,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 
-def required_apis(*, database: bool, managed_cache: bool, scheduled_jobs: bool, dns_zone: bool) -> list[str]:
+def required_apis(*, database: bool, managed_cache: bool, scheduled_jobs: bool, dns_zone: bool, topics: bool = False) -> list[str]:
     """The APIs an app calls: the base set, plus one per store or feature it uses."""
     # cloudresourcemanager: project-level IAM bindings go through it.
     apis = ["run", "compute", "iam", "cloudresourcemanager", "secretmanager", "artifactregistry", "logging", "monitoring"]
@@ -22,6 +22,8 @@ def required_apis(*, database: bool, managed_cache: bool, scheduled_jobs: bool, 
         apis.append("cloudscheduler")
     if dns_zone:
         apis.append("dns")
+    if topics:
+        apis.append("pubsub")
     return [f"{api}.googleapis.com" for api in apis]
 
 

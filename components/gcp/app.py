@@ -18,7 +18,7 @@ from components.gcp.edge import Edge
 from components.gcp.identity import WorkloadIdentity
 from components.gcp.job import ScheduledJob, cloud_run_job
 from components.gcp.limits import database_tier
-from components.gcp.naming import service_account_id
+from components.gcp.naming import scoped, service_account_id
 from components.gcp.network import Network
 from components.gcp.observability import Monitoring, Watched
 from components.gcp.registry import Registry
@@ -46,6 +46,7 @@ class GcpApp(pulumi.ComponentResource):
             managed_cache=managed_cache is not None,
             scheduled_jobs=bool(app.jobs),
             dns_zone=app.domain is not None and bool(app.domain.zone),
+            topics=bool(app.topics),
         )
         apis = ProjectApis(name, enabled, opts=child)
         # Everything else waits for the APIs it calls.
@@ -83,6 +84,8 @@ class GcpApp(pulumi.ComponentResource):
         project_number = (
             gcp.organizations.get_project_output(project_id=project, opts=pulumi.InvokeOptions(parent=self)).number if called else ""
         )
+        # Pub/Sub topics the services publish to (`grants.publish`); who may publish is each workload's grant.
+        topics = {t: gcp.pubsub.Topic(f"{name}-{t}", name=scoped(name, t), opts=after_apis) for t in app.topics}
         stores = Stores(
             secrets=secrets.refs,
             buckets=buckets.buckets,
@@ -97,6 +100,8 @@ class GcpApp(pulumi.ComponentResource):
             database_host=database.instance.private_ip_address if database else None,
             database_replica_hosts=pulumi.Output.all(*database.replica_hosts).apply(",".join) if database and database.replicas else None,
             database_needs=[database.user, database.database] if database else [],
+            topics=topics,
+            project=project,
             cache_secrets={"url": cache.url, "ca": cache.ca_certificate} if cache else {},
             cache_needs=[cache.instance] if cache else [],
             service_urls={c: run_url(f"{name}-{c}", project_number, region) for c in called},

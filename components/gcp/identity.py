@@ -61,6 +61,30 @@ class WorkloadIdentity(pulumi.ComponentResource):
             )
         )
 
+    def publish_to(self, name: str, topic: gcp.pubsub.Topic) -> None:
+        """Publish rights on this one topic (roles/pubsub.publisher: pubsub.topics.publish only)."""
+        self.grants.append(
+            gcp.pubsub.TopicIAMMember(
+                f"{self._prefix}-publishes-{name}",
+                topic=topic.name,
+                role="roles/pubsub.publisher",
+                member=self.member,
+                opts=pulumi.ResourceOptions(parent=self.account),
+            )
+        )
+
+    def read_parameter(self, name: str, project: str) -> None:
+        """secretAccessor on one existing secret the stack does not manage (`grants.readParameters`)."""
+        self.grants.append(
+            gcp.secretmanager.SecretIamMember(
+                f"{self._prefix}-reads-parameter-{name.lower()}",
+                secret_id=f"projects/{project}/secrets/{name}",
+                role="roles/secretmanager.secretAccessor",
+                member=self.member,
+                opts=pulumi.ResourceOptions(parent=self.account),
+            )
+        )
+
     def use_bucket(self, name: str, bucket: gcp.storage.Bucket) -> None:
         self.grants.append(
             gcp.storage.BucketIAMMember(

@@ -131,6 +131,11 @@ def _check_connections(app: App) -> list[str]:
     return budget_problems(app, database_tier(app), max_connections)
 
 
+# Secret Manager secret ids: letters, digits, `_` and `-`, at most 255 (Secret Manager API reference, secrets.create
+# `secretId`).
+SECRET_ID = re.compile(r"^[A-Za-z0-9_-]{1,255}\Z")
+
+
 def _check_unsupported(app: App) -> list[str]:
     """Settings Cloud Run cannot honour: refused with the key, never dropped."""
     problems = []
@@ -148,6 +153,17 @@ def _check_unsupported(app: App) -> list[str]:
             )
         if svc.health_command is not None:
             problems.append(f"{key}.healthCommand: Cloud Run worker pools have no health checks; remove it")
+        if svc.grants.send_email_from:
+            problems.append(
+                f"{key}.grants.sendEmailFrom: Google Cloud has no e-mail sending service to grant; send through a provider's "
+                "API with its key as a secret, or remove sendEmailFrom"
+            )
+        for index, parameter in enumerate(svc.grants.read_parameters):
+            if not SECRET_ID.match(parameter):
+                problems.append(
+                    f"{key}.grants.readParameters[{index}]: {parameter!r} is not a Secret Manager secret name; allowed: 1-255 of "
+                    "letters, digits, _ and -"
+                )
         if svc.cdn and app.domain is None:
             problems.append(
                 f"{key}.cdn: Cloud CDN sits on the load balancer, which this stack makes only with `domain`; set a domain, or remove cdn"

@@ -34,6 +34,9 @@ class Stores:
     cache_needs: list[pulumi.Resource] = field(default_factory=list)
     # A called service's address, by its model name.
     service_urls: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    topics: dict[str, gcp.pubsub.Topic] = field(default_factory=dict)
+    # Where `grants.readParameters` names its secrets.
+    project: str = ""
 
 
 def _ref(value: SecretValue, stores: Stores) -> SecretRef:
@@ -51,6 +54,8 @@ def _plain(value: str | CloudValue, stores: Stores) -> pulumi.Input[str]:
         return host
     if value.store == "service":
         return stores.service_urls[value.name]
+    if value.store == "topic":
+        return stores.topics[value.name].id
     return stores.buckets[value.name].name
 
 
@@ -65,6 +70,10 @@ def run_wiring(needs: Needs, stores: Stores, identity: WorkloadIdentity) -> Wiri
         identity.read_secret(name.lower().replace("_", "-"), ref.secret)
     for bucket in needs.buckets:
         identity.use_bucket(bucket, stores.buckets[bucket])
+    for topic in needs.topics:
+        identity.publish_to(topic, stores.topics[topic])
+    for parameter in needs.parameters:
+        identity.read_parameter(parameter, stores.project)
     if needs.database:
         wired.needs += stores.database_needs
     if needs.cache:

@@ -380,6 +380,19 @@ RULES: dict[str, TypeRule] = {
         source=f"{TF}secretmanager/resource_secret_manager_secret.go; pulumi-gcp provider/secret_manager.go: "
         "AutoName(secretId, 255, '-'), DeleteBeforeReplace true; API: secret ID at most 255 of [A-Za-z0-9_-]",
     ),
+    "gcp:pubsub/topic:Topic": TypeRule(
+        name_key="name",
+        max_length=255,
+        # 3-255 characters, starting with a letter, of letters, digits and - _ . ~ + %; not starting "goog" (Pub/Sub docs,
+        # "Resource names").
+        pattern=r"\A(?!goog)[A-Za-z][A-Za-z0-9._~+%-]{2,254}\Z",
+        replace_on=("name", "project"),
+        source=f"{TF}pubsub/resource_pubsub_topic.go: name, project ForceNew",
+    ),
+    "gcp:pubsub/topicIAMMember:TopicIAMMember": TypeRule(
+        replace_on=(*IAM_MEMBER, "project", "topic"),
+        source=f"{TF}pubsub/iam_pubsub_topic.go (topic, project ForceNew); tpgiamresource/resource_iam_member.go",
+    ),
     "gcp:secretmanager/secretIamMember:SecretIamMember": TypeRule(
         replace_on=(*IAM_MEMBER, "project", "secretId"),
         source=f"{TF}secretmanager/iam_secret_manager_secret.go (secret_id, project ForceNew); tpgiamresource/resource_iam_member.go",

@@ -112,31 +112,23 @@ class FargateTask(pulumi.ComponentResource):
 
         # Task role: what the application itself may do.
         task: list[dict[str, object]] = []
+
+        def key_through(service: str) -> None:
+            """The app's key, used only by `service` on the task's behalf (objects and messages encrypted with it)."""
+            if wiring.kms_key_arn is not None:
+                via = pulumi.Output.concat(service, ".", region, ".", dns_suffix)
+                task.append(allow(["kms:Decrypt", "kms:GenerateDataKey"], [wiring.kms_key_arn], StringEquals={"kms:ViaService": via}))
+
         if wiring.bucket_arns:
             task.append(allow(["s3:ListBucket"], list(wiring.bucket_arns)))
             task.append(
                 allow(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], [pulumi.Output.concat(arn, "/*") for arn in wiring.bucket_arns])
             )
-            if wiring.kms_key_arn is not None:
-                task.append(
-                    allow(
-                        ["kms:Decrypt", "kms:GenerateDataKey"],
-                        [wiring.kms_key_arn],
-                        StringEquals={"kms:ViaService": pulumi.Output.concat("s3.", region, ".", dns_suffix)},
-                    )
-                )
+            key_through("s3")
         if wiring.topic_arns:
             task.append(allow(["sns:Publish"], list(wiring.topic_arns)))
-            if wiring.kms_key_arn is not None:
-                # A publisher to an encrypted topic needs the key too (SNS developer guide, "Encryption at rest":
-                # key permissions for publishers).
-                task.append(
-                    allow(
-                        ["kms:Decrypt", "kms:GenerateDataKey"],
-                        [wiring.kms_key_arn],
-                        StringEquals={"kms:ViaService": pulumi.Output.concat("sns.", region, ".", dns_suffix)},
-                    )
-                )
+            # A publisher to an encrypted topic needs the key too (SNS developer guide, "Encryption at rest").
+            key_through("sns")
         if wiring.email_identity_arns:
             # SES v1 and v2 both authorize sending with these actions on the identity (SES developer guide, "Controlling
             # access to Amazon SES": resource-level permissions for sending).

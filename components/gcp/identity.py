@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pulumi
 import pulumi_gcp as gcp
 
@@ -49,49 +51,28 @@ class WorkloadIdentity(pulumi.ComponentResource):
             )
         self.register_outputs({"email": self.email})
 
+    def _grant(self, suffix: str, member_type: Callable[..., pulumi.CustomResource], **where: pulumi.Input[str]) -> None:
+        """One role on one resource for this workload's account, `<workload>-<suffix>`; workloads wait for their grants."""
+        self.grants.append(
+            member_type(f"{self._prefix}-{suffix}", member=self.member, **where, opts=pulumi.ResourceOptions(parent=self.account))
+        )
+
     def read_secret(self, name: str, secret: gcp.secretmanager.Secret) -> None:
         """Bind secretAccessor on this one secret, not on the project."""
-        self.grants.append(
-            gcp.secretmanager.SecretIamMember(
-                f"{self._prefix}-reads-{name}",
-                secret_id=secret.id,
-                role="roles/secretmanager.secretAccessor",
-                member=self.member,
-                opts=pulumi.ResourceOptions(parent=self.account),
-            )
-        )
+        self._grant(f"reads-{name}", gcp.secretmanager.SecretIamMember, secret_id=secret.id, role="roles/secretmanager.secretAccessor")
 
     def publish_to(self, name: str, topic: gcp.pubsub.Topic) -> None:
         """Publish rights on this one topic (roles/pubsub.publisher: pubsub.topics.publish only)."""
-        self.grants.append(
-            gcp.pubsub.TopicIAMMember(
-                f"{self._prefix}-publishes-{name}",
-                topic=topic.name,
-                role="roles/pubsub.publisher",
-                member=self.member,
-                opts=pulumi.ResourceOptions(parent=self.account),
-            )
-        )
+        self._grant(f"publishes-{name}", gcp.pubsub.TopicIAMMember, topic=topic.name, role="roles/pubsub.publisher")
 
     def read_parameter(self, name: str, project: str) -> None:
         """secretAccessor on one existing secret the stack does not manage (`grants.readParameters`)."""
-        self.grants.append(
-            gcp.secretmanager.SecretIamMember(
-                f"{self._prefix}-reads-parameter-{name.lower()}",
-                secret_id=f"projects/{project}/secrets/{name}",
-                role="roles/secretmanager.secretAccessor",
-                member=self.member,
-                opts=pulumi.ResourceOptions(parent=self.account),
-            )
+        self._grant(
+            f"reads-parameter-{name.lower()}",
+            gcp.secretmanager.SecretIamMember,
+            secret_id=f"projects/{project}/secrets/{name}",
+            role="roles/secretmanager.secretAccessor",
         )
 
     def use_bucket(self, name: str, bucket: gcp.storage.Bucket) -> None:
-        self.grants.append(
-            gcp.storage.BucketIAMMember(
-                f"{self._prefix}-uses-{name}",
-                bucket=bucket.name,
-                role="roles/storage.objectUser",
-                member=self.member,
-                opts=pulumi.ResourceOptions(parent=self.account),
-            )
-        )
+        self._grant(f"uses-{name}", gcp.storage.BucketIAMMember, bucket=bucket.name, role="roles/storage.objectUser")

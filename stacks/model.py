@@ -38,6 +38,7 @@ RESERVED_ENV = frozenset(
         "DATABASE_USER",
         "DATABASE_PASSWORD",
         "DATABASE_REPLICA_URL",
+        "DATABASE_REPLICA_URLS",
         "DATABASE_REPLICA_HOSTS",
         "REDIS_URL",
         "APP_NAME",
@@ -548,8 +549,8 @@ class Service(Strict):
     )
     database_replica: bool = Field(
         default=False,
-        description="Receive `DATABASE_REPLICA_URL` (a secret: every read replica, libpq's multi-host form) and "
-        "`DATABASE_REPLICA_HOSTS`; needs `database` and `database.readReplica`",
+        description="Receive `DATABASE_REPLICA_URL` (a secret: the first read replica), `DATABASE_REPLICA_URLS` (a secret: "
+        "each replica's URL, comma-separated) and `DATABASE_REPLICA_HOSTS`; needs `database` and `database.readReplica`",
     )
     cache: bool = Field(default=False, description="Receive `REDIS_URL` (a secret; `REDIS_CA_CERT` too when managed) and network access")
     buckets: list[str] = Field(default=[], description="Buckets to receive as `BUCKET_<NAME>`, with read/write access; each once")
@@ -1318,6 +1319,12 @@ class App(Strict):
         max_length=MAX_ALLOW_FROM,
         description="Source ranges (CIDR, IPv4 or IPv6) the load balancer admits; empty: anywhere. For a CDN of your own in "
         "front of the domain (e.g. CloudFlare's published ranges): the load balancer then answers no one else",
+    )
+    client_ip_header: str = Field(
+        default="X-Forwarded-For",
+        pattern=r"^[A-Za-z0-9-]{1,64}$",
+        description="With `allowFrom`: the header in which the CDN passes the client's address, for the rate limit. Prefer "
+        "one the CDN overwrites (CloudFlare: `CF-Connecting-IP`); a client can forge the first address of X-Forwarded-For",
     )
     alerts: Alerts = Field(default=Alerts(), description="Alarm thresholds and where alarms go")
     aws: AwsSettings | None = Field(

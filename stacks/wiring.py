@@ -16,10 +16,10 @@ DATABASE_PORT = 5432
 DATABASE_USER = "app"
 
 
-def replica_url(password: str, hosts: list[str], dbname: str) -> str:
-    """One libpq URL naming every replica (`postgresql://user:pw@h1:5432,h2:5432/db`), as both clouds' renderers store it."""
-    listed = ",".join(f"{host}:{DATABASE_PORT}" for host in hosts)
-    return f"postgresql://{DATABASE_USER}:{password}@{listed}/{dbname}?sslmode=require"
+def replica_urls(password: str, hosts: list[str], dbname: str) -> list[str]:
+    """One plain URL per replica, as both clouds' renderers store them (DATABASE_REPLICA_URL is the first, and
+    DATABASE_REPLICA_URLS all of them, comma-separated: the generated password has no comma)."""
+    return [f"postgresql://{DATABASE_USER}:{password}@{host}:{DATABASE_PORT}/{dbname}?sslmode=require" for host in hosts]
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class CloudValue:
 class SecretValue:
     """Where a secret environment variable's value lives.
 
-    `app`: the application secret `key`; `database`: `url`, `password` or `replica_url` of the stack's PostgreSQL
+    `app`: the application secret `key`; `database`: `url`, `password`, `replica_url` or `replica_urls` of the stack's PostgreSQL
     credentials; `cache`: `url` or `ca` (the CA that signs the server's TLS certificate) of its Redis.
     """
 
@@ -86,10 +86,11 @@ def needs(app: App, service: str, job: Job | None = None, release: bool = False)
         }
         secrets |= {"DATABASE_URL": SecretValue("database", "url"), "DATABASE_PASSWORD": SecretValue("database", "password")}
         if svc.database_replica:
-            # Every replica's host, comma-separated, and one URL naming them all (libpq connects to the first that answers;
-            # `load_balance_hosts=random`, libpq 16+, spreads connections).
+            # A URL per replica, so the application spreads its reads (a multi-host URL would send them all to the first
+            # replica, and most URL parsers refuse it); the first alone for an application that reads from one.
             env["DATABASE_REPLICA_HOSTS"] = CloudValue("database", "replicas")
             secrets["DATABASE_REPLICA_URL"] = SecretValue("database", "replica_url")
+            secrets["DATABASE_REPLICA_URLS"] = SecretValue("database", "replica_urls")
     managed_cache = svc.cache and app.cache is not None and app.cache.managed
     if svc.cache and app.cache is not None:
         if app.cache.external_url_secret is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ipaddress import ip_address, ip_network
 from typing import Any
 
 import pytest
@@ -50,16 +51,35 @@ def test_aws_admits_only_the_allowed_ranges_on_both_ports() -> None:
     assert sorted(r["fromPort"] for r in group.inputs["ingress"]) == [80, 443]
 
 
-def test_gcp_admits_only_the_allowed_ranges_after_the_waf_and_denies_the_rest() -> None:
-    app = stack_app("gcp-prod")
+def first_match(rules: list[dict[str, Any]], address: str) -> dict[str, Any]:
+    """The rule Cloud Armor applies to a plain request from `address`: the first by priority whose source ranges hold it
+    (the WAF's expressions match attacks, not a plain request)."""
+    for rule in sorted(rules, key=lambda r: r["priority"]):
+        ranges = rule["match"].get("config", {}).get("srcIpRanges")
+        if ranges and any(r == "*" or ip_address(address) in ip_network(r) for r in ranges):
+            return rule
+    raise AssertionError("no rule matched")
+
+
+def without_cdn(app: dict[str, Any]) -> dict[str, Any]:
+    app["services"]["web"].pop("cdn")  # Cloud CDN answers cache hits before the access list (refused together)
+    return app
+
+
+@pytest.mark.parametrize("waf_mode", ["block", "count"])
+def test_gcp_admits_only_the_allowed_ranges_and_denies_the_rest(waf_mode: str) -> None:
+    app = without_cdn(stack_app("gcp-prod"))
     app["allowFrom"] = [f"198.51.{i}.0/24" for i in range(25)]
-    rules = sorted(render_shared(app).one(ARMOR, "pmis").inputs["rules"], key=lambda r: r["priority"])
+    app["wafMode"] = waf_mode
+    rules = render_shared(app).one(ARMOR, "pmis").inputs["rules"]
     allowed = [r for r in rules if r["description"].startswith("allowFrom")]
     assert [len(r["match"]["config"]["srcIpRanges"]) for r in allowed] == [10, 10, 5], "at most 10 ranges a rule"
-    assert all(r["action"] == "allow" for r in allowed)
-    first_allow = rules.index(allowed[0])
-    assert all(r["action"] != "allow" for r in rules[:first_allow]), "the WAF and the rate limit still see every request first"
-    assert rules[-1]["action"] == "deny(403)" and rules[-1]["match"]["config"]["srcIpRanges"] == ["*"]
+    enforced = [r for r in rules if not r.get("preview")]
+    assert first_match(enforced, "203.0.113.9")["action"] == "deny(403)", "an address outside the list is denied"
+    admitted = first_match(enforced, "198.51.24.7")
+    assert admitted["action"] in ("allow", "rate_based_ban"), "an admitted address is let through, rate-limited"
+    rate_rules = [r for r in rules if r["action"] == "rate_based_ban"]
+    assert all("*" not in r["match"]["config"]["srcIpRanges"] for r in rate_rules), "the rate limit admits no one else"
 
 
 def test_without_allow_from_the_edge_is_open_as_before(aws_prod: Rendering, gcp_prod: Rendering) -> None:
@@ -84,17 +104,26 @@ def test_an_access_list_a_cloud_cannot_keep_is_refused(stack: str, ranges: list[
 
 
 def test_gcp_refuses_an_access_list_without_a_load_balancer() -> None:
-    app = stack_app("gcp-prod")
+    app = without_cdn(stack_app("gcp-prod"))
     app.pop("domain")
     app["allowFrom"] = CDN_RANGES
     assert "allowFrom: without `domain` there is no load balancer" in config_error(app)
 
 
-def test_behind_a_cdn_the_rate_limit_counts_the_forwarded_client_not_the_cdn() -> None:
-    aws_app, gcp_app = stack_app("aws-prod"), stack_app("gcp-prod")
+def test_behind_a_cdn_the_rate_limit_counts_the_client_the_cdn_names() -> None:
+    aws_app, gcp_app = stack_app("aws-prod"), without_cdn(stack_app("gcp-prod"))
     aws_app["allowFrom"] = gcp_app["allowFrom"] = CDN_RANGES
+    aws_app["clientIpHeader"] = gcp_app["clientIpHeader"] = "CF-Connecting-IP"
     (rate,) = [r for r in render_shared(aws_app).one("aws:wafv2/webAcl:WebAcl", "pmis").inputs["rules"] if r["name"] == "rate-limit"]
     statement = rate["statement"]["rateBasedStatement"]
-    assert statement["aggregateKeyType"] == "FORWARDED_IP" and statement["forwardedIpConfig"]["headerName"] == "X-Forwarded-For"
-    (ban,) = [r for r in render_shared(gcp_app).one(ARMOR, "pmis").inputs["rules"] if r["action"] == "rate_based_ban"]
-    assert ban["rateLimitOptions"]["enforceOnKey"] == "XFF_IP"
+    assert statement["aggregateKeyType"] == "FORWARDED_IP" and statement["forwardedIpConfig"]["headerName"] == "CF-Connecting-IP"
+    policy = render_shared(gcp_app).one(ARMOR, "pmis").inputs
+    (ban,) = [r for r in policy["rules"] if r["action"] == "rate_based_ban"]
+    assert ban["rateLimitOptions"]["enforceOnKey"] == "USER_IP"
+    assert policy["advancedOptionsConfig"]["userIpRequestHeaders"] == ["CF-Connecting-IP"]
+
+
+def test_gcp_refuses_a_cdn_behind_an_access_list() -> None:
+    app = stack_app("gcp-prod")
+    app["allowFrom"] = CDN_RANGES
+    assert "services.web.cdn: Cloud CDN answers cached requests before Cloud Armor's backend policy" in config_error(app)

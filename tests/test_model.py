@@ -36,7 +36,7 @@ NIGHTLY = {"schedule": "0 0 * * *", "service": "web", "command": ["run"]}
 REFUSED = {
     "unknown top-level key": (
         {**app(), "servcies": {}},
-        "servcies: unknown key; allowed: alerts, allowFrom, allowMutableTags, aws, buckets, cache, cloud, database, docker",
+        "servcies: unknown key; allowed: alerts, allowFrom, allowMutableTags, aws, buckets, cache, clientIpHeader, cloud",
     ),
     "unknown service key (typo)": (
         with_service(memroy=512),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
@@ -23,7 +24,7 @@ def aws_container(rendering: Rendering, name: str) -> dict[str, Any]:
     return dict(container)
 
 
-def test_aws_makes_each_replica_and_gives_the_api_one_url_naming_them_all() -> None:
+def test_aws_makes_each_replica_one_after_another_and_gives_the_api_a_url_for_each() -> None:
     rendering = render_shared(with_replicas("aws-prod"))
     replicas = [r for r in rendering.of_type("aws:rds/instance:Instance") if r.inputs.get("replicateSourceDb")]
     assert sorted(r.name for r in replicas) == ["pmis-replica", "pmis-replica-2"]
@@ -31,12 +32,17 @@ def test_aws_makes_each_replica_and_gives_the_api_one_url_naming_them_all() -> N
     assert len(hosts) == 2
     api = aws_container(rendering, "pmis-api")
     assert {e["name"]: e["value"] for e in api["environment"]}["DATABASE_REPLICA_HOSTS"] == ",".join(hosts)
-    (secret,) = [s for s in api["secrets"] if s["name"] == "DATABASE_REPLICA_URL"]
-    assert ":replica_url::" in secret["valueFrom"], "a key of the database's credentials secret, never a plain variable"
+    secrets = {s["name"]: s["valueFrom"] for s in api["secrets"]}
+    assert ":replica_url::" in secrets["DATABASE_REPLICA_URL"] and ":replica_urls::" in secrets["DATABASE_REPLICA_URLS"]
     (version,) = [v for v in rendering.of_type("aws:secretsmanager/secretVersion:SecretVersion") if v.name.startswith("pmis-credentials")]
-    assert "secretString" in version.secret_inputs
-    url = json.loads(version.inputs["secretString"])["replica_url"]
-    assert url.split("@", 1)[1].startswith(f"{hosts[0]}:5432,{hosts[1]}:5432/app?sslmode=require")
+    assert "secretString" in version.secret_inputs, "keys of the database's credentials secret, never plain variables"
+    document = json.loads(version.inputs["secretString"])
+    urls = document["replica_urls"].split(",")
+    # One plain URL per replica, which any URL parser reads (a multi-host URL sends every read to the first replica).
+    assert [urlparse(u).hostname for u in urls] == hosts and all(urlparse(u).port == 5432 for u in urls)
+    assert document["replica_url"] == urls[0]
+    second = rendering.one("aws:rds/instance:Instance", "pmis-replica-2")
+    assert rendering.one("aws:rds/instance:Instance", "pmis-replica").urn in second.dependencies, "RDS makes one replica at a time"
     worker = aws_container(rendering, "pmis-worker")
     assert not [e for e in [*worker["environment"], *worker["secrets"]] if "REPLICA" in e["name"]], "only who asks reads the replicas"
 
@@ -48,6 +54,7 @@ def test_gcp_makes_each_replica_and_stores_their_url_as_a_secret_the_api_alone_m
     (api,) = [s for s in rendering.of_type("gcp:cloudrunv2/service:Service") if s.name == "pmis-api"]
     envs = {e["name"]: e for e in api.inputs["template"]["containers"][0]["envs"]}
     assert envs["DATABASE_REPLICA_URL"]["valueSource"]["secretKeyRef"]["secret"].startswith("pmis-database-replica-url")
+    assert envs["DATABASE_REPLICA_URLS"]["valueSource"]["secretKeyRef"]["secret"].startswith("pmis-database-replica-urls")
     assert "DATABASE_REPLICA_HOSTS" in envs
     grants = {g.name for g in rendering.of_type("gcp:secretmanager/secretIamMember:SecretIamMember") if "replica-url" in g.name}
     assert "pmis-api-reads-database-replica-url" in grants and not [g for g in grants if "worker" in g]

@@ -31,7 +31,9 @@ def aws_image(rendering: Rendering, task: str) -> str:
 def test_aws_builds_and_pushes_a_shared_build_once_and_runs_its_digest_everywhere() -> None:
     rendering = render_shared(one_build("aws-prod"))
     assert [r.name for r in rendering.of_type(IMAGE)] == ["pmis-api"], "built and pushed once"
-    assert [r.name for r in rendering.of_type("aws:ecr/repository:Repository")] == ["pmis-api"]
+    # Each building service keeps its repository: sharing a build (or reordering services) deletes none, which protect
+    # and the images in it would refuse.
+    assert sorted(r.name for r in rendering.of_type("aws:ecr/repository:Repository")) == ["pmis-api", "pmis-worker"]
     digests = {aws_image(rendering, task) for task in ("pmis-api", "pmis-worker", "pmis-migrate", "pmis-check-overdue-tasks")}
     assert len(digests) == 1 and "@sha256:" in digests.pop()
 

@@ -153,7 +153,7 @@ class AwsApp(pulumi.ComponentResource):
                 log_retention_days=settings.log_retention_days,
                 log_key_arn=key.arn,
                 shifting=frozenset(n for n, svc in app.public_services.items() if svc.rollout.shifts_traffic),
-                behind_proxy=bool(app.allow_from),
+                client_ip_header=app.client_ip_header if app.allow_from else None,
             )
             if routes
             else None

@@ -51,7 +51,7 @@ from components.aws.security import admit_clients
 from components.passwords import generated_password
 from components.stateful import final_snapshot_name, keep
 from stacks import model
-from stacks.wiring import replica_url
+from stacks.wiring import replica_urls
 
 PORT = 5432
 USERNAME = "app"
@@ -204,7 +204,9 @@ class Database(pulumi.ComponentResource):
                 # RDS upgrades in-Region replicas with their source; the replica must leave the old parameter
                 # group in the same `up` too, or that group cannot be deleted.
                 apply_immediately=True,
-                opts=pulumi.ResourceOptions(parent=self.instance, protect=False, depends_on=[monitoring]),
+                # One after another: RDS refuses a replica of a source that is still busy making the previous one
+                # (InvalidDBInstanceState; hashicorp/terraform-provider-aws#43474).
+                opts=pulumi.ResourceOptions(parent=self.instance, protect=False, depends_on=[monitoring, *self.replicas[-1:]]),
             )
             self.replicas.append(replica)
         replica_hosts = [replica.address for replica in self.replicas]
@@ -243,7 +245,14 @@ class Database(pulumi.ComponentResource):
 def _connection(host: str, password: str, dbname: str, replica_hosts: list[str]) -> str:
     return json.dumps(
         {
-            **({"replica_url": replica_url(password, replica_hosts, dbname)} if replica_hosts else {}),
+            **(
+                {
+                    "replica_url": replica_urls(password, replica_hosts, dbname)[0],
+                    "replica_urls": ",".join(replica_urls(password, replica_hosts, dbname)),
+                }
+                if replica_hosts
+                else {}
+            ),
             "url": f"postgresql://{USERNAME}:{password}@{host}:{PORT}/{dbname}?sslmode=require",
             "username": USERNAME,
             "password": password,

@@ -95,13 +95,15 @@ def most_specific_first(routes: Iterable[Route]) -> list[Route]:
     return sorted(routes, key=lambda route: (-len(route.path), route.service, route.path))
 
 
-def _rate_key(behind_proxy: bool) -> dict[str, object]:
-    """Whom the rate limit counts: the connecting address, or behind the user's CDN the client it forwards. AWS WAF reads
-    the first address of X-Forwarded-For, which a client can forge to dodge the limit, but never to get another client
-    banned; counting the CDN's own addresses would ban the CDN (AWS WAF developer guide, "Forwarded IP address")."""
-    if not behind_proxy:
+def _rate_key(client_ip_header: str | None) -> dict[str, object]:
+    """Whom the rate limit counts: the connecting address, or behind the user's CDN the client address it writes into
+    `client_ip_header`. AWS WAF reads the header's first address; a header the CDN overwrites (CloudFlare's
+    CF-Connecting-IP) cannot be forged by a client, the first address of X-Forwarded-For can. Without the header the rule
+    does not apply to the request (AWS WAF developer guide, "Forwarded IP address": fallback_behavior NO_MATCH); counting
+    the CDN's own addresses instead would ban the CDN."""
+    if client_ip_header is None:
         return {"aggregate_key_type": "IP"}
-    return {"aggregate_key_type": "FORWARDED_IP", "forwarded_ip_config": {"header_name": "X-Forwarded-For", "fallback_behavior": "MATCH"}}
+    return {"aggregate_key_type": "FORWARDED_IP", "forwarded_ip_config": {"header_name": client_ip_header, "fallback_behavior": "NO_MATCH"}}
 
 
 def _drain_seconds(websocket: WebSocket | None) -> int:
@@ -135,12 +137,12 @@ class Edge(pulumi.ComponentResource):
         log_retention_days: int = 30,
         log_key_arn: pulumi.Input[str] | None = None,
         shifting: frozenset[str] = frozenset(),
-        behind_proxy: bool = False,
+        client_ip_header: str | None = None,
     ) -> None:
         """A load balancer routing each of `routes` (in any order: the most specific path wins) to its service.
 
-        `behind_proxy`: only a CDN or proxy of the user's reaches it (`allowFrom`), so the rate limit counts the client
-        address the proxy forwards (X-Forwarded-For), not the proxy's own.
+        `client_ip_header`: only a CDN or proxy of the user's reaches it (`allowFrom`), so the rate limit counts the client
+        address the proxy writes into this header, not the proxy's own.
 
         Each service in `shifting` (one route each) gets a second target group and a listener rule forwarding to both, for
         ECS to move its traffic from one to the other during a release (blue/green, canary, linear).
@@ -187,7 +189,7 @@ class Edge(pulumi.ComponentResource):
                 resource=self,
             )
         if waf_mode != "off":  # `off`: development only (the model refuses it in production)
-            self._firewall(name, waf_mode, log_retention_days, log_key_arn, behind_proxy)
+            self._firewall(name, waf_mode, log_retention_days, log_key_arn, client_ip_header)
         self.register_outputs({"dns_name": self.load_balancer.dns_name, "url": self.url})
 
     def _target_group(self, name: str, route: Route, vpc: aws.ec2.Vpc, alternate: bool = False) -> aws.lb.TargetGroup:
@@ -375,7 +377,7 @@ class Edge(pulumi.ComponentResource):
         return rule
 
     def _firewall(
-        self, name: str, mode: str, log_retention_days: int, log_key_arn: pulumi.Input[str] | None, behind_proxy: bool = False
+        self, name: str, mode: str, log_retention_days: int, log_key_arn: pulumi.Input[str] | None, client_ip_header: str | None = None
     ) -> None:
         counting = mode == "count"
         rules: list[dict[str, object]] = [
@@ -385,7 +387,7 @@ class Edge(pulumi.ComponentResource):
                 "priority": 0,
                 "action": {"count": {}} if counting else {"block": {"custom_response": {"response_code": TOO_MANY_REQUESTS}}},
                 "statement": {
-                    "rate_based_statement": {"limit": RATE_LIMIT_PER_MINUTE, "evaluation_window_sec": 60, **_rate_key(behind_proxy)}
+                    "rate_based_statement": {"limit": RATE_LIMIT_PER_MINUTE, "evaluation_window_sec": 60, **_rate_key(client_ip_header)}
                 },
                 "visibility_config": {"cloudwatch_metrics_enabled": True, "metric_name": RATE_LIMIT_RULE, "sampled_requests_enabled": True},
             }

@@ -75,11 +75,6 @@ class Registry(pulumi.ComponentResource):
                 arn = ecr_repository_arn(svc.image or "", partition)
                 self.pull_arns[svc_name] = [arn] if arn is not None else []
                 continue
-            if owners[svc_name] != svc_name:
-                # The same build as an earlier service: its image, built and pushed once.
-                self.images[svc_name] = self.images[owners[svc_name]]
-                self.pull_arns[svc_name] = self.pull_arns[owners[svc_name]]
-                continue
             repository = aws.ecr.Repository(
                 f"{name}-{svc_name}",
                 name=scoped(app_name, svc_name, separator="/"),
@@ -92,12 +87,19 @@ class Registry(pulumi.ComponentResource):
             aws.ecr.LifecyclePolicy(
                 f"{name}-{svc_name}", repository=repository.name, policy=lifecycle, opts=pulumi.ResourceOptions(parent=repository)
             )
+            self.repositories[svc_name] = repository
+            if owners[svc_name] != svc_name:
+                # The same build as an earlier service: its image, built and pushed once. The service keeps a repository of
+                # its own all the same, so that sharing a build (or reordering services) never deletes one, which
+                # `protect` and its images would refuse.
+                self.images[svc_name] = self.images[owners[svc_name]]
+                self.pull_arns[svc_name] = self.pull_arns[owners[svc_name]]
+                continue
             token = aws.ecr.get_authorization_token_output(registry_id=repository.registry_id, opts=pulumi.InvokeOptions(parent=self))
             login = RegistryLogin(server=token.proxy_endpoint, username=token.user_name, password=token.password)
             assert version is not None  # checked above
             self.images[svc_name] = build_and_push(
                 f"{name}-{svc_name}", svc.build, repository.repository_url, version, PLATFORM[architecture], login, repository
             )
-            self.repositories[svc_name] = repository
             self.pull_arns[svc_name] = [repository.arn]
         self.register_outputs({n: r.repository_url for n, r in self.repositories.items()})

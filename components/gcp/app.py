@@ -94,6 +94,7 @@ class GcpApp(pulumi.ComponentResource):
                 "url": database.url,
                 "password": database.password,
                 **({"replica_url": database.replica_url} if database.replica_url else {}),
+                **({"replica_urls": database.replica_urls} if database.replica_urls else {}),
             }
             if database
             else {},
@@ -213,6 +214,7 @@ class GcpApp(pulumi.ComponentResource):
                 production=app.production,
                 cdn=frozenset(n for n, svc in app.public_services.items() if svc.cdn),
                 allow_from=app.allow_from,
+                client_ip_header=app.client_ip_header,
             )
             if app.domain is not None and public
             else None

@@ -11,7 +11,7 @@ from components.passwords import generated_password
 from components.stateful import keep
 from stacks import model
 from stacks.model import GcpSettings
-from stacks.wiring import replica_url
+from stacks.wiring import replica_urls
 
 USERNAME = "app"
 PORT = 5432
@@ -157,17 +157,11 @@ class Database(pulumi.ComponentResource):
         self.url = store_secret(f"{name}-database-url", pulumi.Output.secret(url), protect, self)
         self.password = store_secret(f"{name}-database-password", password.result, protect, self)
         self.replica_hosts = [replica.private_ip_address for replica in self.replicas]
-        self.replica_url = (
-            store_secret(
-                f"{name}-database-replica-url",
-                pulumi.Output.secret(
-                    pulumi.Output.all(password.result, *self.replica_hosts).apply(lambda a: replica_url(a[0], list(a[1:]), db.name))
-                ),
-                # Made from the replicas, and gone with them: `readReplica: 0` must be able to delete it.
-                False,
-                self,
-            )
-            if self.replicas and replicas_read
-            else None
-        )
+        # Made from the replicas, and gone with them: `readReplica: 0` must be able to delete them (not protected).
+        self.replica_url: SecretRef | None = None
+        self.replica_urls: SecretRef | None = None
+        if self.replicas and replicas_read:
+            urls = pulumi.Output.all(password.result, *self.replica_hosts).apply(lambda a: replica_urls(a[0], list(a[1:]), db.name))
+            self.replica_url = store_secret(f"{name}-database-replica-url", pulumi.Output.secret(urls.apply(lambda u: u[0])), False, self)
+            self.replica_urls = store_secret(f"{name}-database-replica-urls", pulumi.Output.secret(urls.apply(",".join)), False, self)
         self.register_outputs({"connection_name": self.instance.connection_name})

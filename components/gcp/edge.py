@@ -34,6 +34,20 @@ WAF_RULES = (
 )
 RATE_LIMIT_PER_MINUTE = 600
 LOWEST_PRIORITY = 2147483647
+
+
+def _rate_key(client_ip_header: str | None) -> dict[str, str]:
+    """Whom the rate limit counts: the connecting address, or behind the user's CDN (`allowFrom`) the client address the
+    CDN writes into `client_ip_header` (USER_IP reads it; a missing or invalid header falls back to the connecting
+    address). A header the CDN overwrites (CloudFlare's CF-Connecting-IP) cannot be forged by the client; the first
+    address of X-Forwarded-For can (XFF_IP)."""
+    if client_ip_header is None:
+        return {"enforce_on_key": "IP"}
+    if client_ip_header.lower() == "x-forwarded-for":
+        return {"enforce_on_key": "XFF_IP"}
+    return {"enforce_on_key": "USER_IP"}
+
+
 SOURCE_RANGES_PER_RULE = 10
 ALLOW_FROM_PRIORITY = 3000
 
@@ -54,6 +68,7 @@ class Edge(pulumi.ComponentResource):
         production: bool = False,
         cdn: frozenset[str] = frozenset(),
         allow_from: Sequence[str] = (),
+        client_ip_header: str | None = None,
     ) -> None:
         """`routes`: (service, path) for `services` (one or more paths each), most specific first, the catch-all `/`
         last (`App.routes_most_specific_first`). The catch-all, or else the last route, answers what no path matches.
@@ -74,7 +89,7 @@ class Edge(pulumi.ComponentResource):
             )
         # `off` (development only): no WAF rules and no rate limit; an access list still needs Cloud Armor.
         policy = (
-            self._armor(name, preview=waf_mode == "count", allow_from=allow_from, waf=waf_mode != "off")
+            self._armor(name, preview=waf_mode == "count", allow_from=allow_from, waf=waf_mode != "off", client_ip_header=client_ip_header)
             if waf_mode != "off" or allow_from
             else None
         )
@@ -186,7 +201,9 @@ class Edge(pulumi.ComponentResource):
 
         return gcp.dns.get_managed_zones_output(opts=pulumi.InvokeOptions(parent=self)).managed_zones.apply(pick)
 
-    def _armor(self, name: str, preview: bool, allow_from: Sequence[str] = (), waf: bool = True) -> gcp.compute.SecurityPolicy:
+    def _armor(
+        self, name: str, preview: bool, allow_from: Sequence[str] = (), waf: bool = True, client_ip_header: str | None = None
+    ) -> gcp.compute.SecurityPolicy:
         # `preview`: Cloud Armor evaluates the rule and logs its outcome without enforcing it (Cloud Armor docs,
         # "Security policy overview", preview mode). The default rule is never previewed: it allows.
         rules: list[dict[str, object]] = [
@@ -201,28 +218,31 @@ class Edge(pulumi.ComponentResource):
             }
             for index, rule in enumerate(WAF_RULES if waf else ())
         ]
-        rate_limit = {
-            "priority": 2000,
-            "action": "rate_based_ban",
-            "preview": preview,
-            "description": f"ban clients above {RATE_LIMIT_PER_MINUTE} requests a minute for 10 minutes",
-            "match": {"versioned_expr": "SRC_IPS_V1", "config": {"src_ip_ranges": ["*"]}},
-            "rate_limit_options": {
-                "conform_action": "allow",
-                "exceed_action": "deny(429)",
-                # Behind the user's CDN (`allowFrom`), the client it forwards, not the CDN's own address, which
-                # would be banned (Cloud Armor docs, "Rate limiting overview": enforce_on_key XFF_IP).
-                "enforce_on_key": "XFF_IP" if allow_from else "IP",
-                "ban_duration_sec": 600,
-                "rate_limit_threshold": {"count": RATE_LIMIT_PER_MINUTE, "interval_sec": 60},
-            },
-        }
+        # With `allowFrom`, the rate limit matches only the admitted ranges (10 a rule): its conforming requests are
+        # allowed, and Cloud Armor stops at the first rule that matches, so a rule matching `*` would admit everyone
+        # before the access list below is reached (Compute API, SecurityPolicyRuleRateLimitOptions.conformAction).
+        chunks = [list(allow_from[i : i + SOURCE_RANGES_PER_RULE]) for i in range(0, len(allow_from), SOURCE_RANGES_PER_RULE)]
         if waf:
-            rules.append(rate_limit)
+            rules += [
+                {
+                    "priority": 2000 + index,
+                    "action": "rate_based_ban",
+                    "preview": preview,
+                    "description": f"ban clients above {RATE_LIMIT_PER_MINUTE} requests a minute for 10 minutes",
+                    "match": {"versioned_expr": "SRC_IPS_V1", "config": {"src_ip_ranges": ranges}},
+                    "rate_limit_options": {
+                        "conform_action": "allow",
+                        "exceed_action": "deny(429)",
+                        **_rate_key(client_ip_header if allow_from else None),
+                        "ban_duration_sec": 600,
+                        "rate_limit_threshold": {"count": RATE_LIMIT_PER_MINUTE, "interval_sec": 60},
+                    },
+                }
+                for index, ranges in enumerate(chunks or [["*"]])
+            ]
         # `allowFrom`: after the rules that deny, the allowed ranges are let through, and the default denies the rest. A rule
         # matches at most 10 ranges (Cloud Armor docs, "Security policy overview": source IP address ranges per rule). Not
         # previewed with the WAF's rules: it is the stack's access list, not a rule to try out.
-        chunks = [allow_from[i : i + SOURCE_RANGES_PER_RULE] for i in range(0, len(allow_from), SOURCE_RANGES_PER_RULE)]
         rules += [
             {
                 "priority": ALLOW_FROM_PRIORITY + index,
@@ -246,6 +266,10 @@ class Edge(pulumi.ComponentResource):
             rules=rules,
             # Parse JSON bodies, so the WAF rules see their values rather than the raw text, which otherwise raises false
             # positives on JSON APIs (Cloud Armor docs, "Best practices": enable JSON parsing).
-            advanced_options_config={"json_parsing": "STANDARD"},
+            advanced_options_config={
+                "json_parsing": "STANDARD",
+                # Behind the user's CDN: where the client's own address is (Cloud Armor "Rate limiting overview", USER_IP).
+                **({"user_ip_request_headers": [client_ip_header]} if allow_from and client_ip_header else {}),
+            },
             opts=pulumi.ResourceOptions(parent=self),
         )

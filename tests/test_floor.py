@@ -54,21 +54,14 @@ def test_without_a_firewall_there_is_no_web_acl_and_no_armor_policy() -> None:
     assert all("securityPolicy" not in b.inputs for b in gcp.of_type("gcp:compute/backendService:BackendService"))
 
 
-def test_the_floor_costs_less_by_the_nat_gateways_and_the_firewall() -> None:
-    def cost(app: dict[str, Any]) -> tuple[float, set[str]]:
-        result = estimate(render_shared(app), load({f"{PROJECT}:{k}": v for k, v in app.items()}, []).app)
-        return result.monthly_min, {line.price for line in result.lines}
+def test_the_floor_costs_less_by_the_nat_gateways_and_the_firewall(aws_prod: Rendering) -> None:
+    def cost(rendering: Rendering, app: dict[str, Any]) -> Any:
+        return estimate(rendering, load({f"{PROJECT}:{k}": v for k, v in app.items()}, []).app)
 
-    development = stack_app("aws-prod")
-    development["profile"] = "development"
-    before, before_prices = cost(development)
-    after, after_prices = cost(floor("aws-prod"))
-    assert {p for p in before_prices - after_prices} >= {"aws.nat.hour", "aws.waf.acl"}
-    assert after < before
-    floor_lines = estimate(
-        render_shared(floor("aws-prod")), load({f"{PROJECT}:{k}": v for k, v in floor("aws-prod").items()}, []).app
-    ).lines
-    api = [line for line in floor_lines if line.name == "pmis-api" and line.price == "aws.ipv4.hour"]
+    production, cheap = cost(aws_prod, stack_app("aws-prod")), cost(render_shared(floor("aws-prod")), floor("aws-prod"))
+    assert {line.price for line in production.lines} - {line.price for line in cheap.lines} >= {"aws.nat.hour", "aws.waf.acl"}
+    assert cheap.monthly_min < production.monthly_min
+    api = [line for line in cheap.lines if line.name == "pmis-api" and line.price == "aws.ipv4.hour"]
     assert len(api) == 1, "each public task's address is priced"
 
 

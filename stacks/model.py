@@ -608,6 +608,12 @@ class Service(Strict):
         default=Rollout(),
         description="http only, to change it: how a new version takes over the traffic (blue/green, canary, linear); see `rollout` below",
     )
+    hosts: list[str] | None = Field(
+        default=None,
+        description="http only, public: the host names of `domain` (its name and aliases) its routes answer on; on those "
+        "hosts its paths come before those of services without `hosts`",
+        json_schema_extra={"docs_default": "every name of `domain`"},
+    )
     cdn: bool = Field(
         default=False,
         description="http only, public: cache its answers at the edge (Cloud CDN on its backend; the origin's Cache-Control "
@@ -718,8 +724,8 @@ class Service(Strict):
             if self.port is None:
                 raise ModelError("port", "an http service needs the port it listens on (1-65535)")
         else:
-            if self.cdn:
-                raise ModelError("cdn", "only http services take this key; a worker receives no traffic")
+            if self.cdn or self.hosts is not None:
+                raise ModelError("cdn" if self.cdn else "hosts", "only http services take this key; a worker receives no traffic")
             for key in ("port", "routes", "health_path", "public", "concurrency", "websocket"):
                 if getattr(self, key) is not None:
                     raise ModelError(to_camel(key), "only http services take this key; a worker receives no traffic")
@@ -738,6 +744,8 @@ class Service(Strict):
             pinned = (self.scaling.min, self.scaling.max) == (1, 1)
             if self.singleton and "scaling" in self.model_fields_set and not pinned:
                 raise ModelError("scaling", "a singleton worker runs exactly one instance; use min: 1, max: 1 or drop `scaling`")
+        if self.kind == "http" and self.public is False and self.hosts is not None:
+            raise ModelError("hosts", "a private service (public: false) is not on the load balancer, so it answers on no host")
         if self.kind == "http" and self.public is False and self.cdn:
             raise ModelError("cdn", "a private service (public: false) is not on the load balancer, so no CDN is in front of it")
         if self.kind == "http" and self.public is False and self.routes is not None:
@@ -966,6 +974,12 @@ class Secret(Strict):
     length: int = Field(default=48, ge=16, le=256, description="Characters in a generated value")
 
 
+# ACM's default quota of names on one certificate (ACM quotas: "Domain names per ACM certificate", 10); Google-managed
+# certificates take up to 100.
+MAX_DOMAIN_ALIASES = 9
+HOST_NAME = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+
+
 class Domain(Strict):
     name: str = Field(
         max_length=253,
@@ -980,6 +994,26 @@ class Domain(Strict):
         "in (`example.com` for `app.example.com`); on GCP also its managed zone name (`example-com`)",
         json_schema_extra={"docs_default": "none: create the DNS records yourself (the render warns)"},
     )
+    aliases: list[str] = Field(
+        default=[],
+        max_length=MAX_DOMAIN_ALIASES,
+        description="More host names on the same certificate and load balancer (`api.example.com` beside `app.example.com`), "
+        "in `zone` too when it is set; a service's `hosts` picks among them",
+    )
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+    @field_validator("aliases")
+    @classmethod
+    def _alias_names(cls, values: list[str]) -> list[str]:
+        for index, value in enumerate(values):
+            if len(value) > 253 or not re.match(HOST_NAME, value):
+                raise ModelError(f"[{index}]", f"{value!r} is not a host name such as 'api.example.com'")
+        if len(set(values)) < len(values):
+            raise ValueError("list each name once")
+        return values
 
     @field_validator("name")
     @classmethod
@@ -1005,10 +1039,13 @@ class Domain(Strict):
 
     @model_validator(mode="after")
     def _name_in_zone(self) -> Domain:
+        if self.name in self.aliases:
+            raise ModelError("aliases", f"{self.name!r} is the domain's name already")
         if self.zone is not None and "." in self.zone:
             zone = self.zone.rstrip(".").lower()
-            if self.name != zone and not self.name.endswith(f".{zone}"):
-                raise ModelError("name", f"{self.name!r} is not in the zone {zone!r}; the zone holds only names ending in '.{zone}'")
+            for key, value in [("name", self.name), *((f"aliases[{i}]", a) for i, a in enumerate(self.aliases))]:
+                if value != zone and not value.endswith(f".{zone}"):
+                    raise ModelError(key, f"{value!r} is not in the zone {zone!r}; the zone holds only names ending in '.{zone}'")
         return self
 
 
@@ -1534,15 +1571,41 @@ class App(Strict):
                 )
 
     def _check_routes(self) -> None:
-        seen: dict[str, str] = {}
+        names = self.domain.names if self.domain is not None else []
+        for name, svc in self.public_services.items():
+            for index, host in enumerate(svc.hosts or []):
+                if host not in names:
+                    raise ModelError(
+                        f"services.{name}.hosts[{index}]",
+                        f"{host!r} is not a name of `domain`; allowed: {', '.join(names) or 'none (set domain and its aliases)'}",
+                    )
+        # A path is routed to one service: among the services without `hosts`, and on each host among those with it.
+        groups: dict[str | None, dict[str, str]] = {}
         for name, svc in self.public_services.items():
             for index, route in enumerate(svc.effective_routes):
-                if route in seen:
-                    raise ModelError(
-                        f"services.{name}.routes[{index}]",
-                        f"{route!r} is already served by {seen[route]!r}; a path is routed to one service",
-                    )
-                seen[route] = name
+                scopes: list[str | None] = list(svc.hosts) if svc.hosts else [None]
+                for scope in scopes:
+                    seen = groups.setdefault(scope, {})
+                    if route in seen:
+                        raise ModelError(
+                            f"services.{name}.routes[{index}]",
+                            f"{route!r} is already served by {seen[route]!r}"
+                            + (f" on {scope}" if scope else "")
+                            + "; a path is routed to one service",
+                        )
+                    seen[route] = name
+
+    def host_routes(self) -> dict[str, list[tuple[str, str]]]:
+        """For each name of `domain`: (service, path) of the routes it answers, most specific first. A service with `hosts`
+        takes its paths on those hosts before the services without `hosts` do."""
+        assert self.domain is not None
+        answered: dict[str, list[tuple[str, str]]] = {}
+        for host in self.domain.names:
+            own = [(n, p) for n, p in self.routes_most_specific_first() if host in (self.public_services[n].hosts or [])]
+            taken = {p for _, p in own}
+            shared = [(n, p) for n, p in self.routes_most_specific_first() if self.public_services[n].hosts is None and p not in taken]
+            answered[host] = sorted(own + shared, key=lambda item: (-len(item[1]), item[0], item[1]))
+        return answered
 
     def _check_calls(self) -> None:
         for name, svc in self.services.items():

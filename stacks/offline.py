@@ -435,14 +435,16 @@ _COMPUTED: dict[str, Any] = {
         "readerEndpointAddress": f"replica.{n}.cache.amazonaws.com",
     },
     "aws:ecr/repository:Repository": lambda n, i: {"repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/{i.get('name', n)}"},
+    # One validation option per name, the certificate's own first and then its alternative names, as ACM lists them.
     "aws:acm/certificate:Certificate": lambda n, i: {
         "domainValidationOptions": [
             {
-                "domainName": i.get("domainName"),
-                "resourceRecordName": f"_x.{i.get('domainName')}.",
+                "domainName": host,
+                "resourceRecordName": f"_x.{host}.",
                 "resourceRecordType": "CNAME",
                 "resourceRecordValue": "_y.acm-validations.aws.",
             }
+            for host in [i.get("domainName"), *(i.get("subjectAlternativeNames") or [])]
         ]
     },
     "aws:s3/bucket:Bucket": lambda n, i: {"bucket": i.get("bucket", n), "bucketRegionalDomainName": f"{n}.s3.amazonaws.com"},

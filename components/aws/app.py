@@ -129,6 +129,7 @@ class AwsApp(pulumi.ComponentResource):
                 app.services[svc_name].port or 0,
                 app.services[svc_name].effective_health_path,
                 app.services[svc_name].websocket,
+                tuple(app.services[svc_name].hosts or ()),
             )
             for svc_name, path in app.routes_most_specific_first()
         ]

@@ -85,14 +85,26 @@ class Route(NamedTuple):
     port: int
     health_path: str
     websocket: WebSocket | None = None
+    # The host names it answers on (`hosts`); none: every name of the domain.
+    hosts: tuple[str, ...] = ()
 
 
 def most_specific_first(routes: Iterable[Route]) -> list[Route]:
-    """Longest path first (a longer path is the more specific), ties by service name; the catch-all `/` last.
+    """Routes bound to hosts first (on their hosts they come before every other service's paths), then longest path first
+    (a longer path is the more specific), ties by service name; the catch-all `/` last.
 
-    The same order as `App.routes_most_specific_first`.
+    Without `hosts`, the same order as `App.routes_most_specific_first`.
     """
-    return sorted(routes, key=lambda route: (-len(route.path), route.service, route.path))
+    return sorted(routes, key=lambda route: (not route.hosts, -len(route.path), route.service, route.path))
+
+
+def _conditions(route: Route) -> list[dict[str, object]]:
+    """Its paths, and its host names when it has some (ELB docs, "Listener rules": host-header and path-pattern
+    conditions; a rule takes up to 5 values in all)."""
+    conditions: list[dict[str, object]] = [{"path_pattern": {"values": path_patterns(route.path)}}]
+    if route.hosts:
+        conditions.append({"host_header": {"values": list(route.hosts)}})
+    return conditions
 
 
 def _rate_key(client_ip_header: str | None) -> dict[str, object]:
@@ -152,7 +164,8 @@ class Edge(pulumi.ComponentResource):
         only counting with `waf_mode: count`) logs to a log group kept `log_retention_days`, encrypted with `log_key_arn`.
         """
         ordered = most_specific_first(routes)
-        paths = [route.path for route in ordered]
+        # A path once per scope: among the routes without hosts, and on each host (the model checks it with key paths).
+        paths = [(host, route.path) for route in ordered for host in (route.hosts or ("",))]
         backends = {route.service: route for route in reversed(ordered)}
         consistent = all(route[2:] == backends[route.service][2:] for route in ordered)
         if not ordered or len(set(paths)) < len(paths) or not consistent:
@@ -222,7 +235,7 @@ class Edge(pulumi.ComponentResource):
     def _default_action(self, routes: list[Route]) -> dict[str, object]:
         # A catch-all service whose traffic shifts is served by its listener rule (`/*`), which ECS reweights; the default
         # action stays as it was, so switching a strategy on or off never leaves `/` without a route.
-        catch_all = [route.service for route in routes if route.path == "/"]
+        catch_all = [route.service for route in routes if route.path == "/" and not route.hosts]
         if catch_all:
             return {"type": "forward", "target_group_arn": self.target_groups[catch_all[0]].arn}
         return {
@@ -273,32 +286,37 @@ class Edge(pulumi.ComponentResource):
         certificate = aws.acm.Certificate(
             name,
             domain_name=domain.name,
+            # Aliases ride on the same certificate (ACM: up to 10 names by default).
+            subject_alternative_names=domain.aliases or None,
             validation_method="DNS",
             opts=pulumi.ResourceOptions(parent=self),
         )
         record_fqdns: list[pulumi.Output[str]] = []
         if domain.zone:
             zone = aws.route53.get_zone_output(name=domain.zone, private_zone=False, opts=pulumi.InvokeOptions(parent=self))
-            option = certificate.domain_validation_options[0]
-            record = aws.route53.Record(
-                f"{name}-certificate-validation",
-                zone_id=zone.zone_id,
-                name=option.resource_record_name,
-                type=option.resource_record_type,
-                records=[option.resource_record_value],
-                ttl=300,
-                allow_overwrite=True,
-                opts=pulumi.ResourceOptions(parent=certificate),
-            )
-            record_fqdns.append(record.fqdn)
-            aws.route53.Record(
-                f"{name}-alias",
-                zone_id=zone.zone_id,
-                name=domain.name,
-                type="A",
-                aliases=[{"name": self.load_balancer.dns_name, "zone_id": self.load_balancer.zone_id, "evaluate_target_health": True}],
-                opts=child,
-            )
+            # One validation record per option (ACM lists one per name, in an order of its own, so the records are named by
+            # position; names under one domain may share a record, which `allow_overwrite` lets the second write again).
+            for index, host in enumerate(domain.names):
+                option = certificate.domain_validation_options[index]
+                record = aws.route53.Record(
+                    f"{name}-certificate-validation" if index == 0 else f"{name}-certificate-validation-{index + 1}",
+                    zone_id=zone.zone_id,
+                    name=option.resource_record_name,
+                    type=option.resource_record_type,
+                    records=[option.resource_record_value],
+                    ttl=300,
+                    allow_overwrite=True,
+                    opts=pulumi.ResourceOptions(parent=certificate),
+                )
+                record_fqdns.append(record.fqdn)
+                aws.route53.Record(
+                    f"{name}-alias" if index == 0 else f"{name}-alias-{index + 1}",
+                    zone_id=zone.zone_id,
+                    name=host,
+                    type="A",
+                    aliases=[{"name": self.load_balancer.dns_name, "zone_id": self.load_balancer.zone_id, "evaluate_target_health": True}],
+                    opts=child,
+                )
         else:
             pulumi.log.warn(
                 f"domain.zone is not set: create the certificate's validation record and a DNS record for "
@@ -324,7 +342,7 @@ class Edge(pulumi.ComponentResource):
             seen[service] = seen.get(service, 0) + 1
             return f"{name}-{service}" if seen[service] == 1 else f"{name}-{service}-{seen[service]}"
 
-        ruled = [route for route in routes if route.path != "/" or route.service in self.alternate_target_groups]
+        ruled = [route for route in routes if route.path != "/" or route.hosts or route.service in self.alternate_target_groups]
         rules = []
         for index, route in enumerate(ruled, start=1):
             priority = index * RULE_PRIORITY_STEP
@@ -336,7 +354,7 @@ class Edge(pulumi.ComponentResource):
                     rule_name(route.service),
                     listener_arn=listener.arn,
                     priority=priority,
-                    conditions=[{"path_pattern": {"values": path_patterns(route.path)}}],
+                    conditions=_conditions(route),
                     actions=[{"type": "forward", "target_group_arn": self.target_groups[route.service].arn}],
                     opts=pulumi.ResourceOptions(parent=listener),
                 )
@@ -358,7 +376,7 @@ class Edge(pulumi.ComponentResource):
             f"{name}-{route.service}{ALTERNATE_SUFFIX}",
             listener_arn=listener.arn,
             priority=priority,
-            conditions=[{"path_pattern": {"values": path_patterns(route.path)}}],
+            conditions=_conditions(route),
             # All traffic on the first group until ECS's first release moves it.
             actions=[
                 {

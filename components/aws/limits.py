@@ -7,7 +7,7 @@ import json
 from datetime import UTC, date, datetime
 
 from components.aws.connections import max_connections
-from components.aws.edge import ALTERNATE_SUFFIX, MAX_IDLE_TIMEOUT_SECONDS
+from components.aws.edge import ALTERNATE_SUFFIX, MAX_IDLE_TIMEOUT_SECONDS, path_patterns
 from components.aws.schedule import to_eventbridge
 from stacks.config import ConfigError
 from stacks.connections import budget_problems
@@ -284,6 +284,26 @@ def _check_allow_from(app: App) -> list[str]:
     return problems
 
 
+# Values in one listener rule's conditions, all conditions together. Source: ELB docs, "Listener rules for your Application
+# Load Balancer" (condition values per rule: 5).
+RULE_CONDITION_VALUES = 5
+
+
+def _check_hosts(app: App) -> list[str]:
+    problems = []
+    for name, svc in app.public_services.items():
+        for route in svc.effective_routes:
+            values = len(path_patterns(route)) + len(svc.hosts or [])
+            if svc.hosts and values > RULE_CONDITION_VALUES:
+                problems.append(
+                    f"services.{name}.hosts: {len(svc.hosts)} hosts and the paths of {route!r} make {values} values in one listener "
+                    f"rule; AWS allows {RULE_CONDITION_VALUES} (at most {RULE_CONDITION_VALUES - len(path_patterns(route))} hosts "
+                    "for this route)"
+                )
+                break
+    return problems
+
+
 def _check_cdn(app: App) -> list[str]:
     # CloudFront in front of the load balancer needs its own certificate (in us-east-1), the domain's alias moved to it,
     # and the load balancer closed to everything else; not built yet (README, "What is not built yet").
@@ -332,6 +352,7 @@ def validate(app: App, on: date | None = None) -> None:
     problems += _check_rollouts(app)
     problems += _check_cdn(app)
     problems += _check_allow_from(app)
+    problems += _check_hosts(app)
     if app.migrate is not None:
         problems.append(_check_size("migrate", app.migrate.cpu, app.migrate.memory))
     problems.append(_check_name(app.name))

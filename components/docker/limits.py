@@ -77,6 +77,8 @@ def _unsupported(app: App) -> list[str]:
         problems.append(
             "docker.httpPort: with a domain the proxy serves 443 and redirects 80, which the certificate needs; remove httpPort"
         )
+    if app.domain is not None and app.domain.aliases:
+        problems.append("domain.aliases: the Docker renderer's proxy serves one domain; remove the aliases")
     if app.domain is not None and app.domain.zone is not None:
         problems.append("domain.zone: the Docker renderer manages no DNS zone; remove it and point the name's A/AAAA record at the host")
     for name, svc in app.services.items():
@@ -89,6 +91,8 @@ def _unsupported(app: App) -> list[str]:
             problems.append(f"{key}.scaling.cpuTarget: one Docker host does not autoscale, so there is no CPU target; remove it")
         if svc.cdn:
             problems.append(f"{key}.cdn: one Docker host has no CDN in front of it; remove cdn")
+        if svc.hosts is not None:
+            problems.append(f"{key}.hosts: the Docker renderer's proxy serves one domain; remove hosts")
         if svc.grants.send_email_from or svc.grants.read_parameters:
             problems.append(f"{key}.grants: a Docker host has no cloud identity to grant e-mail or parameters to; pass them as secrets")
         if svc.rollout.shifts_traffic:

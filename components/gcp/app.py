@@ -215,6 +215,7 @@ class GcpApp(pulumi.ComponentResource):
                 cdn=frozenset(n for n, svc in app.public_services.items() if svc.cdn),
                 allow_from=app.allow_from,
                 client_ip_header=app.client_ip_header,
+                host_routes=app.host_routes(),
             )
             if app.domain is not None and public
             else None

@@ -69,15 +69,17 @@ class Edge(pulumi.ComponentResource):
         cdn: frozenset[str] = frozenset(),
         allow_from: Sequence[str] = (),
         client_ip_header: str | None = None,
+        host_routes: Mapping[str, Sequence[tuple[str, str]]] | None = None,
     ) -> None:
         """`routes`: (service, path) for `services` (one or more paths each), most specific first, the catch-all `/`
         last (`App.routes_most_specific_first`). The catch-all, or else the last route, answers what no path matches.
         With `waf_mode: count`, Cloud Armor's rules run in preview: matches are logged, nothing is denied. The services in
         `cdn` have Cloud CDN on their backend, caching what their Cache-Control headers allow; the others have none. With
         `allow_from`, Cloud Armor admits only those source ranges."""
-        paths = [path for _, path in routes]
         routed = {service for service, _ in routes}
-        if not routes or len(set(paths)) != len(paths) or routed != set(services):
+        # A path once per host (the model checks it with key paths).
+        answered = host_routes.values() if host_routes is not None else [routes]
+        if not routes or any(len({p for _, p in r}) != len(r) for r in answered) or routed != set(services):
             raise ValueError(f"Edge {name}: routes name {sorted(routed)}, services are {sorted(services)}; each path goes to one service")
         super().__init__("shipyard:gcp:Edge", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
@@ -114,22 +116,34 @@ class Edge(pulumi.ComponentResource):
                 log_config={"enable": True, "sample_rate": 1.0},
                 opts=pulumi.ResourceOptions(parent=neg),
             )
-        catch_all = [n for n, route in routes if route == "/"]
-        default = backends[catch_all[0] if catch_all else routes[-1][0]]
+        # Hosts answering the same routes share a path matcher; the domain's own name's is `routes`.
+        by_host = dict(host_routes) if host_routes is not None else {domain.name: list(routes)}
+        groups: dict[tuple[tuple[str, str], ...], list[str]] = {}
+        for host in domain.names:
+            groups.setdefault(tuple(by_host[host]), []).append(host)
+
+        def default_of(answered: Sequence[tuple[str, str]]) -> gcp.compute.BackendService:
+            catch_all = [n for n, route in answered if route == "/"]
+            return backends[catch_all[0] if catch_all else answered[-1][0]]
+
+        matchers = [
+            {
+                "name": "routes" if index == 0 else f"routes-{index + 1}",
+                "default_service": default_of(answered).id,
+                "path_rules": [{"paths": [route, f"{route}/*"], "service": backends[n].id} for n, route in answered if route != "/"],
+            }
+            for index, answered in enumerate(groups)
+        ]
         url_map = gcp.compute.URLMap(
             name,
-            default_service=default.id,
-            host_rules=[{"hosts": [domain.name], "path_matcher": "routes"}],
-            path_matchers=[
-                {
-                    "name": "routes",
-                    "default_service": default.id,
-                    "path_rules": [{"paths": [route, f"{route}/*"], "service": backends[n].id} for n, route in routes if route != "/"],
-                }
+            default_service=default_of(by_host[domain.name]).id,
+            host_rules=[
+                {"hosts": hosts, "path_matcher": matcher["name"]} for hosts, matcher in zip(groups.values(), matchers, strict=True)
             ],
+            path_matchers=matchers,
             opts=child,
         )
-        certificate = gcp.compute.ManagedSslCertificate(name, managed={"domains": [domain.name]}, opts=child)
+        certificate = gcp.compute.ManagedSslCertificate(name, managed={"domains": domain.names}, opts=child)
         ssl_policy = gcp.compute.SSLPolicy(name, min_tls_version="TLS_1_2", profile="MODERN", opts=child)
         self.address = gcp.compute.GlobalAddress(name, address_type="EXTERNAL", ip_version="IPV4", opts=child)
         https_proxy = gcp.compute.TargetHttpsProxy(
@@ -160,15 +174,17 @@ class Edge(pulumi.ComponentResource):
             opts=child,
         )
         if domain.zone:
-            gcp.dns.RecordSet(
-                name,
-                managed_zone=self._managed_zone(domain.zone),
-                name=f"{domain.name}.",
-                type="A",
-                ttl=300,
-                rrdatas=[self.address.address],
-                opts=child,
-            )
+            zone = self._managed_zone(domain.zone)
+            for index, host in enumerate(domain.names):
+                gcp.dns.RecordSet(
+                    name if index == 0 else f"{name}-{index + 1}",
+                    managed_zone=zone,
+                    name=f"{host}.",
+                    type="A",
+                    ttl=300,
+                    rrdatas=[self.address.address],
+                    opts=child,
+                )
         else:
             pulumi.log.warn(
                 f"domain.zone is not set: point an A record for {domain.name} at the load balancer address "

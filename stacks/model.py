@@ -1510,6 +1510,7 @@ class App(Strict):
             if name in self.services:
                 raise ModelError(f"jobs.{name}", f"the name {name!r} is already a service; names are shared by services and jobs")
         self._check_routes()
+        self._check_hosts_answer()
         self._check_calls()
         self._check_service_refs()
         for name, job in self.jobs.items():
@@ -1596,16 +1597,29 @@ class App(Strict):
                     seen[route] = name
 
     def host_routes(self) -> dict[str, list[tuple[str, str]]]:
-        """For each name of `domain`: (service, path) of the routes it answers, most specific first. A service with `hosts`
-        takes its paths on those hosts before the services without `hosts` do."""
+        """For each name of `domain`: (service, path) of the routes it answers, most specific first. On a host, the services
+        bound to it (`hosts`) come first: a path of theirs takes every request under it, so a shared route it covers is
+        not answered there (AWS orders their listener rules first; GCP's path matcher for the host leaves those out)."""
         assert self.domain is not None
         answered: dict[str, list[tuple[str, str]]] = {}
         for host in self.domain.names:
             own = [(n, p) for n, p in self.routes_most_specific_first() if host in (self.public_services[n].hosts or [])]
-            taken = {p for _, p in own}
-            shared = [(n, p) for n, p in self.routes_most_specific_first() if self.public_services[n].hosts is None and p not in taken]
+            prefixes = [p for _, p in own]
+            shared = [
+                (n, p)
+                for n, p in self.routes_most_specific_first()
+                if self.public_services[n].hosts is None and not any(_covers(prefix, p) for prefix in prefixes)
+            ]
             answered[host] = sorted(own + shared, key=lambda item: (-len(item[1]), item[0], item[1]))
         return answered
+
+    def _check_hosts_answer(self) -> None:
+        if self.domain is None or not self.public_services:
+            return
+        for index, (host, answered) in enumerate(self.host_routes().items()):
+            if not answered:
+                key = "domain.name" if index == 0 else f"domain.aliases[{index - 1}]"
+                raise ModelError(key, f"{host!r} answers no route: every public service is bound to other hosts (`hosts`)")
 
     def _check_calls(self) -> None:
         for name, svc in self.services.items():
@@ -1684,6 +1698,11 @@ class App(Strict):
         """(service, path) of every public route, ordered for path routing: longest first, the catch-all `/` last."""
         routes = [(name, route) for name, svc in self.public_services.items() for route in svc.effective_routes]
         return sorted(routes, key=lambda item: (-len(item[1]), item[0], item[1]))
+
+
+def _covers(prefix: str, path: str) -> bool:
+    """A route's path prefix takes `path`: the same path, one under it, or everything for `/`."""
+    return prefix == "/" or path == prefix or path.startswith(f"{prefix}/")
 
 
 def _merge_defaults(data: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:

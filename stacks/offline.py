@@ -435,7 +435,8 @@ _COMPUTED: dict[str, Any] = {
         "readerEndpointAddress": f"replica.{n}.cache.amazonaws.com",
     },
     "aws:ecr/repository:Repository": lambda n, i: {"repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/{i.get('name', n)}"},
-    # One validation option per name, the certificate's own first and then its alternative names, as ACM lists them.
+    # One validation option per name. ACM's are a set, in an order of its own: reversed here, so that code relying on
+    # their position fails offline too.
     "aws:acm/certificate:Certificate": lambda n, i: {
         "domainValidationOptions": [
             {
@@ -444,7 +445,7 @@ _COMPUTED: dict[str, Any] = {
                 "resourceRecordType": "CNAME",
                 "resourceRecordValue": "_y.acm-validations.aws.",
             }
-            for host in [i.get("domainName"), *(i.get("subjectAlternativeNames") or [])]
+            for host in reversed([i.get("domainName"), *(i.get("subjectAlternativeNames") or [])])
         ]
     },
     "aws:s3/bucket:Bucket": lambda n, i: {"bucket": i.get("bucket", n), "bucketRegionalDomainName": f"{n}.s3.amazonaws.com"},

@@ -34,9 +34,12 @@ def test_aws_covers_every_name_with_one_certificate_and_routes_by_host() -> None
     rendering = render_shared(two_hosts("aws-prod"))
     certificate = rendering.one("aws:acm/certificate:Certificate", "pmis")
     assert (certificate.inputs["domainName"], certificate.inputs["subjectAlternativeNames"]) == ("app.example.com", ["api.example.com"])
-    records = rendering.of_type("aws:route53/record:Record")
-    assert sorted(r.inputs["name"] for r in records if r.inputs.get("type") == "A") == ["api.example.com", "app.example.com"]
-    assert len([r for r in records if r.inputs.get("type") == "CNAME"]) == 2, "a validation record per name"
+    records = {r.name: r.inputs for r in rendering.of_type("aws:route53/record:Record")}
+    # Named by host, so adding or removing an alias touches its own records only; each validation record holds its own
+    # host's option, whatever order ACM lists them in (the offline fake lists them in reverse).
+    assert records["pmis-alias"]["name"] == "app.example.com" and records["pmis-alias-api-example-com"]["name"] == "api.example.com"
+    assert records["pmis-certificate-validation"]["name"] == "_x.app.example.com."
+    assert records["pmis-certificate-validation-api-example-com"]["name"] == "_x.api.example.com."
     rules = sorted(rendering.of_type(RULE), key=lambda r: r.inputs["priority"])
     conditions = [(r.name, [c.get("hostHeader", c.get("pathPattern"))["values"] for c in r.inputs["conditions"]]) for r in rules]
     assert conditions == [("pmis-api", [["/*"], ["api.example.com"]]), ("pmis-web", [["/*"], ["app.example.com"]])]
@@ -44,8 +47,13 @@ def test_aws_covers_every_name_with_one_certificate_and_routes_by_host() -> None
 
 def test_gcp_covers_every_name_and_gives_each_host_its_path_matcher() -> None:
     rendering = render_shared(two_hosts("gcp-prod"))
-    certificate = rendering.one("gcp:compute/managedSslCertificate:ManagedSslCertificate", "pmis")
-    assert certificate.inputs["managed"]["domains"] == ["app.example.com", "api.example.com"]
+    # A certificate per name: adding or removing an alias never replaces the one serving the domain's name.
+    certificates = {
+        c.name: c.inputs["managed"]["domains"] for c in rendering.of_type("gcp:compute/managedSslCertificate:ManagedSslCertificate")
+    }
+    assert certificates == {"pmis": ["app.example.com"], "pmis-api-example-com": ["api.example.com"]}
+    proxy = rendering.one("gcp:compute/targetHttpsProxy:TargetHttpsProxy", "pmis")
+    assert len(proxy.inputs["sslCertificates"]) == 2
     (url_map,) = [m for m in rendering.of_type("gcp:compute/uRLMap:URLMap") if "hostRules" in m.inputs]
     matcher_of = {host: rule["pathMatcher"] for rule in url_map.inputs["hostRules"] for host in rule["hosts"]}
     default_of = {m["name"]: m["defaultService"].rsplit("/", 1)[-1] for m in url_map.inputs["pathMatchers"]}
@@ -94,3 +102,23 @@ def test_a_path_is_routed_to_one_service_on_each_host() -> None:
     app = two_hosts("aws-prod")
     app["services"]["web"]["hosts"] = ["api.example.com"]
     assert "services.web.routes[0]: '/' is already served by 'api' on api.example.com" in config_error(app)
+
+
+def test_on_its_host_a_bound_service_takes_every_path_under_its_routes_on_both_clouds() -> None:
+    """`api.example.com` is bound to the api at `/`: the web's `/static` is not answered there, on AWS (host rules first)
+    as on GCP (the host's path matcher leaves it out)."""
+    from stacks.config import PROJECT, load
+
+    app = two_hosts("gcp-prod")
+    del app["services"]["web"]["hosts"]
+    app["services"]["web"]["routes"] = ["/", "/static"]
+    model = load({f"{PROJECT}:{k}": v for k, v in app.items()}, []).app
+    assert model.host_routes()["api.example.com"] == [("api", "/")]
+    assert model.host_routes()["app.example.com"] == [("web", "/static"), ("web", "/")]
+
+
+def test_a_host_that_answers_no_route_is_refused() -> None:
+    app = two_hosts("aws-prod")
+    app["services"]["web"]["hosts"] = ["api.example.com"]
+    app["services"]["web"]["routes"] = ["/web"]
+    assert "domain.name: 'app.example.com' answers no route" in config_error(app)

@@ -61,6 +61,11 @@ TARGET_GROUP_NAME_MAX = 32
 AUTONAME_SUFFIX = 1 + AUTONAME_RANDOM_CHARS  # "-" and the engine's random characters
 
 
+def host_slug(host: str) -> str:
+    """A host name as part of a resource's logical name: `api.example.com` -> `api-example-com`."""
+    return host.replace(".", "-")
+
+
 def path_patterns(route: str) -> list[str]:
     return ["/*"] if route == "/" else [route, f"{route}/*"]
 
@@ -294,23 +299,27 @@ class Edge(pulumi.ComponentResource):
         record_fqdns: list[pulumi.Output[str]] = []
         if domain.zone:
             zone = aws.route53.get_zone_output(name=domain.zone, private_zone=False, opts=pulumi.InvokeOptions(parent=self))
-            # One validation record per option (ACM lists one per name, in an order of its own, so the records are named by
-            # position; names under one domain may share a record, which `allow_overwrite` lets the second write again).
-            for index, host in enumerate(domain.names):
-                option = certificate.domain_validation_options[index]
+            # A validation record and an alias per name, each named after its host (the domain's own name keeps the
+            # plain names): adding or removing an alias touches only its own. ACM's validation options are a set, in an
+            # order of its own, so each record picks its host's option by name (as the provider's docs key them).
+            for host in domain.names:
+                suffix = "" if host == domain.name else f"-{host_slug(host)}"
+                option = certificate.domain_validation_options.apply(
+                    lambda options, host=host: next(o for o in options if o.domain_name == host)
+                )
                 record = aws.route53.Record(
-                    f"{name}-certificate-validation" if index == 0 else f"{name}-certificate-validation-{index + 1}",
+                    f"{name}-certificate-validation{suffix}",
                     zone_id=zone.zone_id,
-                    name=option.resource_record_name,
-                    type=option.resource_record_type,
-                    records=[option.resource_record_value],
+                    name=option.apply(lambda o: o.resource_record_name),
+                    type=option.apply(lambda o: o.resource_record_type),
+                    records=[option.apply(lambda o: o.resource_record_value)],
                     ttl=300,
                     allow_overwrite=True,
                     opts=pulumi.ResourceOptions(parent=certificate),
                 )
                 record_fqdns.append(record.fqdn)
                 aws.route53.Record(
-                    f"{name}-alias" if index == 0 else f"{name}-alias-{index + 1}",
+                    f"{name}-alias{suffix}",
                     zone_id=zone.zone_id,
                     name=host,
                     type="A",

@@ -143,11 +143,19 @@ class Edge(pulumi.ComponentResource):
             path_matchers=matchers,
             opts=child,
         )
-        certificate = gcp.compute.ManagedSslCertificate(name, managed={"domains": domain.names}, opts=child)
+        # One certificate per name (a proxy takes up to 15): adding or removing an alias adds or removes its own, and never
+        # replaces the one serving the domain's name, which a Google-managed certificate's fixed domain list would
+        # (Compute docs, "Use Google-managed SSL certificates": a certificate's domains cannot be changed).
+        certificates = [
+            gcp.compute.ManagedSslCertificate(
+                name if host == domain.name else f"{name}-{host.replace('.', '-')}", managed={"domains": [host]}, opts=child
+            )
+            for host in domain.names
+        ]
         ssl_policy = gcp.compute.SSLPolicy(name, min_tls_version="TLS_1_2", profile="MODERN", opts=child)
         self.address = gcp.compute.GlobalAddress(name, address_type="EXTERNAL", ip_version="IPV4", opts=child)
         https_proxy = gcp.compute.TargetHttpsProxy(
-            name, url_map=url_map.id, ssl_certificates=[certificate.id], ssl_policy=ssl_policy.id, opts=child
+            name, url_map=url_map.id, ssl_certificates=[c.id for c in certificates], ssl_policy=ssl_policy.id, opts=child
         )
         gcp.compute.GlobalForwardingRule(
             f"{name}-https",
@@ -175,9 +183,9 @@ class Edge(pulumi.ComponentResource):
         )
         if domain.zone:
             zone = self._managed_zone(domain.zone)
-            for index, host in enumerate(domain.names):
+            for host in domain.names:
                 gcp.dns.RecordSet(
-                    name if index == 0 else f"{name}-{index + 1}",
+                    name if host == domain.name else f"{name}-{host.replace('.', '-')}",
                     managed_zone=zone,
                     name=f"{host}.",
                     type="A",

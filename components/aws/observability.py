@@ -140,19 +140,7 @@ class Alarms(pulumi.ComponentResource):
                 )
             else:
                 # The live traffic is on either group, and during a canary on both: the slower group's p95.
-                ids = [f"p95{index}" for index in range(len(per_group))]
-                self._math_alarm(
-                    f"{svc}-latency-p95",
-                    latency_description,
-                    alerts.latency_p95_ms / 1000,
-                    [
-                        *[
-                            self._metric(metric_id, "AWS/ApplicationELB", "TargetResponseTime", dims, "p95")
-                            for metric_id, dims in zip(ids, per_group, strict=True)
-                        ],
-                        {"id": "slowest", "expression": f"MAX([{', '.join(ids)}])", "label": "p95 latency (s)", "return_data": True},
-                    ],
-                )
+                self._math_alarm(f"{svc}-latency-p95", latency_description, alerts.latency_p95_ms / 1000, self._slowest_p95(per_group))
                 guards[svc] = self._release_alarms(svc, per_group)
             if svc in scaled_to_zero:
                 continue
@@ -211,11 +199,6 @@ class Alarms(pulumi.ComponentResource):
         worst_rate = ", ".join(
             f"100 * FILL(errors{i}, 0) / MAX([FILL(requests{i}, 0), FILL(errors{i}, 0), 1])" for i in range(len(per_group))
         )
-        latency_ids = [f"p95{i}" for i in range(len(per_group))]
-        latencies = [
-            self._metric(metric_id, "AWS/ApplicationELB", "TargetResponseTime", dims, "p95")
-            for metric_id, dims in zip(latency_ids, per_group, strict=True)
-        ]
         for suffix, description, threshold, queries in (
             (
                 "release-5xx",
@@ -227,19 +210,17 @@ class Alarms(pulumi.ComponentResource):
                 "release-latency",
                 f"{svc}: p95 latency above {alerts.latency_p95_ms} ms during a release",
                 alerts.latency_p95_ms / 1000,
-                [*latencies, {"id": "slowest", "expression": f"MAX([{', '.join(latency_ids)}])", "return_data": True}],
+                self._slowest_p95(per_group),
             ),
         ):
-            alarm = aws.cloudwatch.MetricAlarm(
-                f"{self._prefix}-{svc}-{suffix}",
-                alarm_description=description,
-                evaluation_periods=RELEASE_EVALUATIONS,
-                datapoints_to_alarm=RELEASE_DATAPOINTS,
-                threshold=threshold,
-                comparison_operator="GreaterThanThreshold",
-                treat_missing_data="notBreaching",
-                metric_queries=queries,
-                opts=pulumi.ResourceOptions(parent=self),
+            alarm = self._math_alarm(
+                f"{svc}-{suffix}",
+                description,
+                threshold,
+                queries,
+                evaluations=RELEASE_EVALUATIONS,
+                datapoints=RELEASE_DATAPOINTS,
+                notify=False,
             )
             names.append(alarm.name)
         return names
@@ -490,19 +471,33 @@ class Alarms(pulumi.ComponentResource):
         comparison: str = "GreaterThanThreshold",
         evaluations: int = EVALUATIONS,
         missing: str = "notBreaching",
+        datapoints: int | None = None,
+        notify: bool = True,
     ) -> aws.cloudwatch.MetricAlarm:
+        """`datapoints` of the `evaluations` periods breaching set it off (all of them by default); `notify: False` for an
+        alarm another service acts on, paging no one."""
+        actions = [self.topic.arn] if notify else None
         return aws.cloudwatch.MetricAlarm(
             f"{self._prefix}-{suffix}",
             alarm_description=description,
             evaluation_periods=evaluations,
+            datapoints_to_alarm=datapoints,
             threshold=threshold,
             comparison_operator=comparison,
             treat_missing_data=missing,
             metric_queries=queries,
-            alarm_actions=[self.topic.arn],
-            ok_actions=[self.topic.arn],
+            alarm_actions=actions,
+            ok_actions=actions,
             opts=pulumi.ResourceOptions(parent=self),
         )
+
+    def _slowest_p95(self, per_group: list[dict[str, pulumi.Output[str]]]) -> list[dict[str, object]]:
+        """The p95 response time of the slower of a service's target groups (the live traffic is on either)."""
+        ids = [f"p95{index}" for index in range(len(per_group))]
+        return [
+            *[self._metric(i, "AWS/ApplicationELB", "TargetResponseTime", dims, "p95") for i, dims in zip(ids, per_group, strict=True)],
+            {"id": "slowest", "expression": f"MAX([{', '.join(ids)}])", "label": "p95 latency (s)", "return_data": True},
+        ]
 
     @staticmethod
     def _metric(metric_id: str, namespace: str, name: str, dimensions: Mapping[str, object], stat: str) -> dict[str, object]:

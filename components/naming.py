@@ -28,3 +28,8 @@ def short_id(name: str, max_len: int, min_len: int = 1) -> str:
         digest = hashlib.sha256(name.encode()).hexdigest()[:4]
         name = f"{name[: max_len - 5].rstrip('-_')}-{digest}"
     return name.ljust(min_len, "0") if len(name) < min_len else name
+
+
+def host_slug(host: str) -> str:
+    """A host name as part of a resource's logical name: `api.example.com` -> `api-example-com`."""
+    return host.replace(".", "-")

@@ -444,15 +444,23 @@ class Rollout(Strict):
         return self.strategy != "rolling"
 
     @property
-    def minutes(self) -> int:
-        """How long moving the traffic and baking take, from the new version being ready to the old one stopping."""
+    def steps(self) -> list[tuple[int, int]]:
+        """(percent of the traffic on the new version, minutes it is watched there), in order; the last step is 100 % and
+        the bake. Rolling moves no traffic in steps: none."""
         if self.strategy == "rolling":
-            return 0
+            return []
         bake = self.setting("bake_minutes")
         if self.strategy == "bluegreen":
-            return bake
-        steps = 1 if self.strategy == "canary" else -(-100 // self.setting("percent")) - 1
-        return steps * self.setting("interval_minutes") + bake
+            return [(100, bake)]
+        share, interval = self.setting("percent"), self.setting("interval_minutes")
+        if self.strategy == "canary":
+            return [(share, interval), (100, bake)]
+        return [(percent, interval) for percent in range(share, 100, share)] + [(100, bake)]
+
+    @property
+    def minutes(self) -> int:
+        """How long moving the traffic and baking take, from the new version being ready to the old one stopping."""
+        return sum(minutes for _, minutes in self.steps)
 
 
 def build_owners(services: Mapping[str, Service]) -> dict[str, str]:

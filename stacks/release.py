@@ -48,17 +48,6 @@ WATCH_SECONDS = 60
 WINDOW_MINUTES = 5
 
 
-def steps(rollout: Rollout) -> list[tuple[int, int]]:
-    """(percent of traffic on the new revision, minutes to watch it there), in order; the last step is 100 % and the bake."""
-    bake = rollout.setting("bake_minutes")
-    if rollout.strategy == "bluegreen":
-        return [(100, bake)]
-    share, interval = rollout.setting("percent"), rollout.setting("interval_minutes")
-    if rollout.strategy == "canary":
-        return [(share, interval), (100, bake)]
-    return [(percent, interval) for percent in range(share, 100, share)] + [(100, bake)]
-
-
 @dataclass(frozen=True)
 class Health:
     requests: float
@@ -112,7 +101,7 @@ def release(cloud: CloudRun, service: str, rollout: Rollout, alerts: Alerts, sle
             return 1
         return 0
     previous = max(others, key=lambda revision: others[revision])
-    for percent, minutes in steps(rollout):
+    for percent, minutes in rollout.steps:
         traffic = {candidate: percent, previous: 100 - percent} if percent < 100 else {candidate: 100}
         cloud.route(service, traffic, {CANDIDATE_TAG: candidate, PREVIOUS_TAG: previous})
         print(f"{service}: {percent}% on {candidate}, watching for {minutes} min")

@@ -244,7 +244,7 @@ def test_gcp_starts_a_shifting_service_on_its_latest_revision_and_leaves_traffic
     ],
 )
 def test_each_strategy_moves_the_traffic_in_its_steps(rollout: Rollout, expected: list[tuple[int, int]]) -> None:
-    assert release.steps(rollout) == expected
+    assert rollout.steps == expected
     assert rollout.minutes == sum(minutes for _, minutes in expected[:-1]) + expected[-1][1]
 
 

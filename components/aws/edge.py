@@ -18,7 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws.logs import LOAD_BALANCER_PREFIX, AccessLogs
-from components.naming import scoped, short_id
+from components.naming import host_slug, scoped, short_id
 from stacks.engine_tables import AUTONAME_RANDOM_CHARS
 from stacks.model import Domain, WebSocket
 
@@ -59,11 +59,6 @@ SHIFTING_PRIORITY_OFFSET = RULE_PRIORITY_STEP // 2
 # Target group names: at most 32 characters. Source: ELB API reference, CreateTargetGroup `Name`.
 TARGET_GROUP_NAME_MAX = 32
 AUTONAME_SUFFIX = 1 + AUTONAME_RANDOM_CHARS  # "-" and the engine's random characters
-
-
-def host_slug(host: str) -> str:
-    """A host name as part of a resource's logical name: `api.example.com` -> `api-example-com`."""
-    return host.replace(".", "-")
 
 
 def path_patterns(route: str) -> list[str]:

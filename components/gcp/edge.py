@@ -16,6 +16,7 @@ from typing import Any
 import pulumi
 import pulumi_gcp as gcp
 
+from components.naming import host_slug
 from stacks.config import ConfigError
 from stacks.model import Domain
 
@@ -148,7 +149,7 @@ class Edge(pulumi.ComponentResource):
         # (Compute docs, "Use Google-managed SSL certificates": a certificate's domains cannot be changed).
         certificates = [
             gcp.compute.ManagedSslCertificate(
-                name if host == domain.name else f"{name}-{host.replace('.', '-')}", managed={"domains": [host]}, opts=child
+                name if host == domain.name else f"{name}-{host_slug(host)}", managed={"domains": [host]}, opts=child
             )
             for host in domain.names
         ]
@@ -185,7 +186,7 @@ class Edge(pulumi.ComponentResource):
             zone = self._managed_zone(domain.zone)
             for host in domain.names:
                 gcp.dns.RecordSet(
-                    name if host == domain.name else f"{name}-{host.replace('.', '-')}",
+                    name if host == domain.name else f"{name}-{host_slug(host)}",
                     managed_zone=zone,
                     name=f"{host}.",
                     type="A",

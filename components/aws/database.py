@@ -243,16 +243,10 @@ class Database(pulumi.ComponentResource):
 
 
 def _connection(host: str, password: str, dbname: str, replica_hosts: list[str]) -> str:
+    replicas = replica_urls(password, replica_hosts, dbname)
     return json.dumps(
         {
-            **(
-                {
-                    "replica_url": replica_urls(password, replica_hosts, dbname)[0],
-                    "replica_urls": ",".join(replica_urls(password, replica_hosts, dbname)),
-                }
-                if replica_hosts
-                else {}
-            ),
+            **({"replica_url": replicas[0], "replica_urls": ",".join(replicas)} if replicas else {}),
             "url": f"postgresql://{USERNAME}:{password}@{host}:{PORT}/{dbname}?sslmode=require",
             "username": USERNAME,
             "password": password,

@@ -214,7 +214,7 @@ class GcpApp(pulumi.ComponentResource):
                 production=app.production,
                 cdn=frozenset(n for n, svc in app.public_services.items() if svc.cdn),
                 allow_from=app.allow_from,
-                client_ip_header=app.client_ip_header,
+                client_ip_header=app.client_ip_header if app.allow_from else None,
                 host_routes=app.host_routes(),
             )
             if app.domain is not None and public

@@ -76,7 +76,8 @@ class Edge(pulumi.ComponentResource):
         last (`App.routes_most_specific_first`). The catch-all, or else the last route, answers what no path matches.
         With `waf_mode: count`, Cloud Armor's rules run in preview: matches are logged, nothing is denied. The services in
         `cdn` have Cloud CDN on their backend, caching what their Cache-Control headers allow; the others have none. With
-        `allow_from`, Cloud Armor admits only those source ranges."""
+        `allow_from`, Cloud Armor admits only those source ranges; behind them, `client_ip_header` names the client (the rate
+        limit counts it)."""
         routed = {service for service, _ in routes}
         # A path once per host (the model checks it with key paths).
         answered = host_routes.values() if host_routes is not None else [routes]
@@ -258,7 +259,7 @@ class Edge(pulumi.ComponentResource):
                     "rate_limit_options": {
                         "conform_action": "allow",
                         "exceed_action": "deny(429)",
-                        **_rate_key(client_ip_header if allow_from else None),
+                        **_rate_key(client_ip_header),
                         "ban_duration_sec": 600,
                         "rate_limit_threshold": {"count": RATE_LIMIT_PER_MINUTE, "interval_sec": 60},
                     },
@@ -294,7 +295,7 @@ class Edge(pulumi.ComponentResource):
             advanced_options_config={
                 "json_parsing": "STANDARD",
                 # Behind the user's CDN: where the client's own address is (Cloud Armor "Rate limiting overview", USER_IP).
-                **({"user_ip_request_headers": [client_ip_header]} if allow_from and client_ip_header else {}),
+                **({"user_ip_request_headers": [client_ip_header]} if client_ip_header else {}),
             },
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -61,6 +61,8 @@ def longest(cloud: str) -> dict[str, Any]:
                 "routes": ["/api"],
                 "buckets": ["customer-uploads-eu1"],
                 "grants": {"publish": ["order-events-stream1"], "readParameters": ["third-party-config-value"]},
+                # It reads the replicas: their URLs are secrets its workloads wait for.
+                "databaseReplica": True,
                 # A release that shifts traffic: its second target group and rule are named too.
                 "rollout": {"strategy": "canary"},
             },
@@ -78,7 +80,12 @@ def longest(cloud: str) -> dict[str, Any]:
         "topics": ["order-events-stream1"],
         "secrets": {LONG_SECRET: {}, "SECRET_KEY": {"generate": True}},
         "secretValues": {LONG_SECRET: "planted-value"},
-        "domain": {"name": "a-rather-long-subdomain.example.com", "zone": "example.com"},
+        # An alias: its certificate (GCP), records and host rules are named after it.
+        "domain": {
+            "name": "a-rather-long-subdomain.example.com",
+            "zone": "example.com",
+            "aliases": ["another-rather-long-host-name.example.com"],
+        },
     }
     if cloud == "gcp":
         app["gcp"] = {"project": "my-long-project-123"}

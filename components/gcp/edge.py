@@ -16,8 +16,9 @@ from typing import Any
 import pulumi
 import pulumi_gcp as gcp
 
-from components.naming import host_slug
+from components.naming import host_slug, short_id
 from stacks.config import ConfigError
+from stacks.engine_tables import AUTONAME_RANDOM_CHARS
 from stacks.model import Domain
 
 # Cloud Armor preconfigured WAF rules (OWASP CRS). Source: Cloud Armor docs, "Preconfigured WAF rules".
@@ -50,6 +51,9 @@ def _rate_key(client_ip_header: str | None) -> dict[str, str]:
 
 
 SOURCE_RANGES_PER_RULE = 10
+# A Compute resource name: at most 63 characters (RFC 1035 label); an autonamed one also carries "-" and the suffix.
+CERTIFICATE_NAME_MAX = 63
+AUTONAME_SUFFIX = 1 + AUTONAME_RANDOM_CHARS
 ALLOW_FROM_PRIORITY = 3000
 
 
@@ -150,7 +154,10 @@ class Edge(pulumi.ComponentResource):
         # (Compute docs, "Use Google-managed SSL certificates": a certificate's domains cannot be changed).
         certificates = [
             gcp.compute.ManagedSslCertificate(
-                name if host == domain.name else f"{name}-{host_slug(host)}", managed={"domains": [host]}, opts=child
+                # Autonamed within Compute's 63 characters: the logical name leaves room for the engine's suffix.
+                name if host == domain.name else short_id(f"{name}-{host_slug(host)}", CERTIFICATE_NAME_MAX - AUTONAME_SUFFIX),
+                managed={"domains": [host]},
+                opts=child,
             )
             for host in domain.names
         ]

@@ -1542,6 +1542,10 @@ class App(Strict):
             raise ModelError(
                 "database.backupRetentionDays", "production keeps backups at least 7 days (7-35); use profile: development for less"
             )
+        if "client_ip_header" in self.model_fields_set and not self.allow_from:
+            raise ModelError(
+                "clientIpHeader", "it names the client behind a CDN of your own, which `allowFrom` admits; set allowFrom or remove it"
+            )
         if self.profile == "production" and self.waf_mode == "off":
             raise ModelError(
                 "wafMode", "production keeps its web application firewall; allowed: block or count (profile: development for off)"

@@ -103,6 +103,12 @@ def test_an_access_list_a_cloud_cannot_keep_is_refused(stack: str, ranges: list[
     assert says in config_error(app)
 
 
+def test_a_client_header_without_an_access_list_is_refused_not_dropped() -> None:
+    app = stack_app("aws-prod")
+    app["clientIpHeader"] = "CF-Connecting-IP"
+    assert "clientIpHeader: it names the client behind a CDN of your own" in config_error(app)
+
+
 def test_gcp_refuses_an_access_list_without_a_load_balancer() -> None:
     app = without_cdn(stack_app("gcp-prod"))
     app.pop("domain")

@@ -163,6 +163,8 @@ FREE: dict[str, str] = {
     "aws:acm/certificate:Certificate": "public ACM certificates are free",
     "aws:acm/certificateValidation:CertificateValidation": "no cloud object",
     "aws:appautoscaling/policy:Policy": "no charge",
+    "aws:cloudfront/cachePolicy:CachePolicy": "no charge",
+    "aws:cloudfront/originAccessControl:OriginAccessControl": "no charge",
     "aws:appautoscaling/target:Target": "no charge",
     "aws:cloudwatch/eventRule:EventRule": "rules matching AWS service events on the default bus are free",
     "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": "AWS Chatbot has no charge; the notifications are SNS's",
@@ -243,6 +245,9 @@ for _docker_type in (
     FREE[_docker_type] = "no charge: it runs on, or is kept by, the Docker host, whose price is listed as unpriced"
 
 USAGE: dict[str, str] = {
+    "aws:cloudfront/distribution:Distribution": "CloudFront: billed per GB served to viewers and per request (origin fetches "
+    "from the load balancer and S3 are free); the traffic is not known",
+    "aws:cloudfront/function:Function": "CloudFront Functions: billed per invocation (every request on its paths); not estimated",
     "aws:ecr/repository:Repository": "billed per GB of images stored; the image volume is not known",
     "aws:s3/bucket:Bucket": "billed per GB stored and per request; the data volume is not known",
     "aws:s3/bucketLogging:BucketLogging": "server access logs are billed as the storage of the log objects; volume unknown",

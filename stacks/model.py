@@ -957,6 +957,35 @@ class Cache(Strict):
         return self.external_url_secret is None
 
 
+class Site(Strict):
+    """A bucket's objects served on the domain through the CDN: a front end's build, or media."""
+
+    path: str = Field(
+        default="/",
+        description="Where on the domain its objects answer, on every name of `domain` (the longest matching path wins, a "
+        "site's or a service's); an object's key is its URL path without the first `/` (`/app/main.js` is `app/main.js`)",
+        json_schema_extra={"docs_type": "path"},
+    )
+    single_page: bool = Field(
+        default=False,
+        description="A single-page app: a path under `path` without an object answers `<path>/index.html` (the app's router "
+        "reads the URL). AWS: a CloudFront Function rewrites paths whose last segment has no `.`; GCP: a 404 from the "
+        "bucket answers `index.html` with 200 (the URL map's custom error response)",
+    )
+
+    @field_validator("path")
+    @classmethod
+    def _site_path(cls, value: str) -> str:
+        if value != "/" and value.endswith("/"):
+            raise ValueError(f"{value!r} ends in '/'; write the path without it ({value.rstrip('/')!r}): it covers what is under it")
+        return _url_path(value)
+
+    @property
+    def index(self) -> str:
+        """The object a single-page app's paths answer with."""
+        return f"{self.path.rstrip('/')}/index.html"
+
+
 class Bucket(Strict):
     versioning: bool = Field(default=True, description="Keep earlier versions of overwritten and deleted objects")
     expire_after_days: int | None = Field(
@@ -973,6 +1002,21 @@ class Bucket(Strict):
         description="With versioning, delete earlier versions this many days after they are replaced (1 to 2147483647)",
     )
     public: bool = Field(default=False, description="Anyone may read its objects (public-read); the policy pack accepts only that")
+    site: Site | None = Field(
+        default=None,
+        description="Serve its objects on the domain through the CDN (CloudFront with origin access control on AWS, a Cloud "
+        "CDN backend bucket on GCP), the bucket staying private: only the CDN reads it. Cached for an hour at the edge; "
+        "after uploading a new build, invalidate (README, Static sites). Needs `domain`",
+        json_schema_extra={"docs_default": "none: not served"},
+    )
+
+    @model_validator(mode="after")
+    def _private_site(self) -> Bucket:
+        if self.site is not None and self.public:
+            raise ModelError(
+                "public", "a site's bucket stays private and only the CDN reads it; remove public (its objects are served at site.path)"
+            )
+        return self
 
 
 class Secret(Strict):
@@ -1518,6 +1562,7 @@ class App(Strict):
             if name in self.services:
                 raise ModelError(f"jobs.{name}", f"the name {name!r} is already a service; names are shared by services and jobs")
         self._check_routes()
+        self._check_sites()
         self._check_hosts_answer()
         self._check_calls()
         self._check_service_refs()
@@ -1607,6 +1652,36 @@ class App(Strict):
                             + "; a path is routed to one service",
                         )
                     seen[route] = name
+
+    def _check_sites(self) -> None:
+        taken = {route: f"service {name!r}" for name, svc in self.public_services.items() for route in svc.effective_routes}
+        for name, site in self.sites.items():
+            key = f"buckets.{name}.site"
+            if self.domain is None:
+                raise ModelError(key, "a site is served on the domain, through the CDN on the load balancer; set `domain`")
+            if self.allow_from:
+                raise ModelError(key, "the CDN answers from its cache before the load balancer's access list (`allowFrom`); remove one")
+            if site.path in taken:
+                raise ModelError(f"{key}.path", f"{site.path!r} is already served by {taken[site.path]}; a path is routed to one place")
+            taken[site.path] = f"bucket {name!r}"
+        for name, svc in self.public_services.items():
+            if svc.cdn and self.domain is None:
+                raise ModelError(f"services.{name}.cdn", "the CDN fronts the load balancer's domain; set `domain`, or remove cdn")
+            if svc.cdn and self.allow_from:
+                raise ModelError(
+                    f"services.{name}.cdn",
+                    "the CDN answers from its cache before the load balancer's access list (`allowFrom`); with a CDN of your "
+                    "own in front, remove cdn (or allowFrom)",
+                )
+
+    @property
+    def sites(self) -> dict[str, Site]:
+        """Buckets served on the domain through the CDN."""
+        return {name: bucket.site for name, bucket in self.buckets.items() if bucket.site is not None}
+
+    @property
+    def uses_cdn(self) -> bool:
+        return bool(self.sites) or any(svc.cdn for svc in self.public_services.values())
 
     def host_routes(self) -> dict[str, list[tuple[str, str]]]:
         """For each name of `domain`: (service, path) of the routes it answers, most specific first. On a host, the services

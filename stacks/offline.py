@@ -448,6 +448,14 @@ _COMPUTED: dict[str, Any] = {
             for host in reversed([i.get("domainName"), *(i.get("subjectAlternativeNames") or [])])
         ]
     },
+    # Every distribution's alias target is CloudFront's hosted zone (AWS general reference, "Amazon CloudFront endpoints
+    # and quotas": Z2FDTNDATAQYW2).
+    "aws:cloudfront/distribution:Distribution": lambda n, i: {
+        "domainName": f"d-{n}.cloudfront.net",
+        "hostedZoneId": "Z2FDTNDATAQYW2",
+        "arn": f"arn:aws:cloudfront::{ACCOUNT_ID}:distribution/{n}",
+    },
+    "aws:cloudfront/function:Function": lambda n, i: {"arn": f"arn:aws:cloudfront::{ACCOUNT_ID}:function/{i.get('name', n)}"},
     "aws:s3/bucket:Bucket": lambda n, i: {"bucket": i.get("bucket", n), "bucketRegionalDomainName": f"{n}.s3.amazonaws.com"},
     # The version reports its secret's ARN; the secret and its version share a logical name here.
     "aws:secretsmanager/secretVersion:SecretVersion": lambda n, i: {
@@ -510,6 +518,14 @@ _CALLS: dict[str, Any] = {
     "aws:index/getPartition:getPartition": lambda a: {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"},
     "aws:index/getRegion:getRegion": lambda a: {"name": "us-east-1", "region": "us-east-1", "id": "us-east-1"},
     "aws:route53/getZone:getZone": lambda a: {"zoneId": "Z0123456789ABC", "id": "Z0123456789ABC", "name": a.get("name")},
+    # AWS-managed CloudFront policies are looked up by name; ids here stand in for AWS's fixed ones.
+    "aws:cloudfront/getCachePolicy:getCachePolicy": lambda a: {"id": f"cache-{a.get('name')}", "name": a.get("name")},
+    "aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy": lambda a: {"id": f"origin-{a.get('name')}", "name": a.get("name")},
+    "aws:cloudfront/getResponseHeadersPolicy:getResponseHeadersPolicy": lambda a: {
+        "id": f"headers-{a.get('name')}",
+        "name": a.get("name"),
+    },
+    "aws:ec2/getManagedPrefixList:getManagedPrefixList": lambda a: {"id": "pl-3b927c52", "name": a.get("name"), "maxEntries": 55},
     "aws:ecr/getAuthorizationToken:getAuthorizationToken": lambda a: {
         "userName": "AWS",
         "password": "mock-token",

@@ -29,9 +29,13 @@ def test_gcp_caches_only_the_backends_that_ask(gcp_prod: Rendering) -> None:
 @pytest.mark.parametrize(
     ("stack", "edit", "says"),
     [
-        ("aws-prod", lambda a: a["services"]["web"].update(cdn=True), "services.web.cdn: shipyard does not yet put CloudFront"),
-        ("gcp-prod", lambda a: (a.pop("domain"), a["services"]["web"].update(cdn=True)), "services.web.cdn: Cloud CDN sits on the load"),
-        ("local", lambda a: a["services"]["web"].update(cdn=True), "services.web.cdn: one Docker host has no CDN"),
+        ("aws-prod", lambda a: (a.pop("domain"), a["services"]["web"].update(cdn=True)), "services.web.cdn: the CDN fronts the load"),
+        ("gcp-prod", lambda a: (a.pop("domain"), a["services"]["web"].update(cdn=True)), "services.web.cdn: the CDN fronts the load"),
+        (
+            "local",
+            lambda a: (a.update(domain={"name": "app.example.com"}), a["services"]["web"].update(cdn=True)),
+            "services.web.cdn: one Docker host has no CDN",
+        ),
         ("gcp-prod", lambda a: a["services"]["worker"].update(cdn=True), "services.worker.cdn: only http services take this key"),
         ("gcp-prod", lambda a: a["services"]["api"].update(cdn=True, public=False, routes=None), "a private service (public: false)"),
     ],
@@ -129,7 +133,9 @@ def test_behind_a_cdn_the_rate_limit_counts_the_client_the_cdn_names() -> None:
     assert policy["advancedOptionsConfig"]["userIpRequestHeaders"] == ["CF-Connecting-IP"]
 
 
-def test_gcp_refuses_a_cdn_behind_an_access_list() -> None:
-    app = stack_app("gcp-prod")
+@pytest.mark.parametrize("stack", ["aws-prod", "gcp-prod"])
+def test_a_cdn_behind_an_access_list_is_refused(stack: str) -> None:
+    app = stack_app(stack)
+    app["services"]["web"]["cdn"] = True
     app["allowFrom"] = CDN_RANGES
-    assert "services.web.cdn: Cloud CDN answers cached requests before Cloud Armor's backend policy" in config_error(app)
+    assert "services.web.cdn: the CDN answers from its cache before the load balancer's access list" in config_error(app)

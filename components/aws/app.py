@@ -9,6 +9,7 @@ import pulumi_aws as aws
 
 from components.aws.buckets import Buckets
 from components.aws.cache import Cache, smallest_node_type
+from components.aws.cdn import CLOUDFRONT_ORIGIN_FACING, LOAD_BALANCER_ORIGIN, Behaviour, Cdn
 from components.aws.connections import max_connections
 from components.aws.dashboard import Dashboard
 from components.aws.database import Database
@@ -28,6 +29,7 @@ from components.aws.task import Container, FargateTask, Wiring
 from components.aws.topics import Topics
 from components.aws.wiring import Stores, ecs_wiring
 from components.naming import scoped
+from components.passwords import generated_password
 from components.stateful import keep
 from stacks.model import App, Job, Service
 from stacks.wiring import needs
@@ -40,6 +42,16 @@ STOP_TIMEOUT_SECONDS = {"http": 30, "worker": 120}
 
 def stop_timeout(svc: Service) -> int:
     return svc.stop_timeout_seconds or STOP_TIMEOUT_SECONDS[svc.kind]
+
+
+def cdn_behaviours(app: App) -> list[Behaviour]:
+    """What CloudFront does under each path: the services' paths go to the load balancer, cached for `cdn` services (one
+    answer per path: components/aws/limits.py refuses a path cached on one host and not on another), the sites' to their
+    buckets; most specific first."""
+    paths = {path: app.services[svc].cdn for svc, path in app.routes_most_specific_first()}
+    behaviours = [Behaviour(path, LOAD_BALANCER_ORIGIN, cached) for path, cached in paths.items()]
+    behaviours += [Behaviour(site.path, f"site-{bucket}", True) for bucket, site in app.sites.items()]
+    return sorted(behaviours, key=lambda b: (-len(b.path), b.path))
 
 
 class AwsApp(pulumi.ComponentResource):
@@ -65,6 +77,13 @@ class AwsApp(pulumi.ComponentResource):
         )
         aws.kms.Alias(name, name=f"alias/{scoped(name)}", target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=key))
         network = Network(name, settings, settings.log_retention_days, opts=child, log_key_arn=key.arn)
+        # With CloudFront in front (`cdn`, sites), the load balancer admits CloudFront only, and knows it by a secret header.
+        cdn_prefix_list = (
+            aws.ec2.get_managed_prefix_list_output(name=CLOUDFRONT_ORIGIN_FACING, opts=pulumi.InvokeOptions(parent=self)).id
+            if app.uses_cdn
+            else None
+        )
+        origin_secret = generated_password(f"{name}-origin", self).result if app.uses_cdn else None
         groups = SecurityGroups(
             name,
             network.vpc,
@@ -72,6 +91,7 @@ class AwsApp(pulumi.ComponentResource):
             load_balanced={n: svc.port for n, svc in app.public_services.items() if svc.port is not None},
             opts=child,
             allow_from=app.allow_from,
+            cdn_prefix_list=cdn_prefix_list,
         )
         secrets = AppSecrets(
             name, app.name, app.secrets, secret_values, protect=app.protect, production=app.production, key_arn=key.arn, opts=child
@@ -155,10 +175,25 @@ class AwsApp(pulumi.ComponentResource):
                 log_key_arn=key.arn,
                 shifting=frozenset(n for n, svc in app.public_services.items() if svc.rollout.shifts_traffic),
                 client_ip_header=app.client_ip_header if app.allow_from else None,
+                origin_secret=origin_secret,
             )
             if routes
             else None
         )
+        cdn = None
+        if edge is not None and app.domain is not None and origin_secret is not None:
+            cdn = Cdn(
+                name,
+                app.domain,
+                cdn_behaviours(app),
+                edge.load_balancer.dns_name,
+                origin_secret,
+                {n: (buckets.buckets[n], site) for n, site in app.sites.items()},
+                edge.validation_fqdns,
+                opts=child,
+            )
+            edge.point_names_at(cdn.distribution.domain_name, cdn.distribution.hosted_zone_id, ipv6=True)
+            buckets.admit_cdn(cdn.site_reader)
         # Made before the services: a release ECS shifts is rolled back by the load balancer's alarms.
         alarms = Alarms(name, app.alerts, account_id, protect=app.protect, events=bool(app.jobs), opts=child)
         release_alarms = (
@@ -349,6 +384,7 @@ class AwsApp(pulumi.ComponentResource):
         self.outputs = {
             "url": edge.url if edge else None,
             "loadBalancerDnsName": edge.load_balancer.dns_name if edge else None,
+            **({"cdnDomainName": cdn.distribution.domain_name} if cdn else {}),
             "clusterName": cluster.name,
             "serviceNames": service_names,
             "databaseEndpoint": database.instance.address if database else None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pulumi
 import pulumi_aws as aws
@@ -18,6 +18,8 @@ PUBLIC_READ_TAG = "public-read"
 
 class Buckets(pulumi.ComponentResource):
     buckets: dict[str, aws.s3.Bucket]
+    # A site's bucket policy also admits the CDN, which is made after the buckets: `admit_cdn` writes it.
+    _site_policies: dict[str, tuple[list[dict[str, object]], aws.s3.BucketPublicAccessBlock]]
 
     def __init__(
         self,
@@ -29,6 +31,8 @@ class Buckets(pulumi.ComponentResource):
     ) -> None:
         """One S3 bucket per entry of `buckets`, named `<name>-<bucket>`; private ones encrypted with `key_arn`."""
         super().__init__("shipyard:aws:Buckets", name, None, opts)
+        self._site_policies = {}
+        self._name = name
         self.buckets = {bucket_name: self._bucket(f"{name}-{bucket_name}", spec, protect, key_arn) for bucket_name, spec in buckets.items()}
         self.register_outputs({n: b.bucket for n, b in self.buckets.items()})
 
@@ -52,13 +56,17 @@ class Buckets(pulumi.ComponentResource):
         # https://repost.aws/knowledge-center/s3-kms-signature-version-error, "You made an anonymous request").
         # The default applies to new objects only: objects stored before a bucket turned public keep their KMS encryption
         # until copied over themselves. Private buckets keep SSE-KMS with the app's key.
+        # A site's bucket likewise: CloudFront's origin access control reads SSE-KMS objects only when the key's policy
+        # admits CloudFront for that distribution (CloudFront developer guide, "Restrict access to an Amazon S3 origin",
+        # SSE-KMS), and the app's key is made before any distribution; a site holds only what anyone may read.
+        s3_managed = spec.public or spec.site is not None
         by_default: dict[str, pulumi.Input[str]] = (
-            {"sse_algorithm": "AES256"} if spec.public else {"sse_algorithm": "aws:kms", "kms_master_key_id": key_arn}
+            {"sse_algorithm": "AES256"} if s3_managed else {"sse_algorithm": "aws:kms", "kms_master_key_id": key_arn}
         )
         aws.s3.BucketServerSideEncryptionConfiguration(
             name,
             bucket=bucket.id,
-            rules=[{"apply_server_side_encryption_by_default": by_default, "bucket_key_enabled": not spec.public}],
+            rules=[{"apply_server_side_encryption_by_default": by_default, "bucket_key_enabled": not s3_managed}],
             opts=child,
         )
         aws.s3.BucketVersioning(
@@ -98,6 +106,15 @@ class Buckets(pulumi.ComponentResource):
         ]
         if spec.public:
             statements.append({"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": objects})
+        if spec.site is not None:
+            self._site_policies[name] = (statements, access_block)
+        else:
+            self._policy(name, bucket, statements, access_block)
+        return bucket
+
+    def _policy(
+        self, name: str, bucket: aws.s3.Bucket, statements: list[dict[str, object]], access_block: aws.s3.BucketPublicAccessBlock
+    ) -> None:
         # After the public access block: while block_public_policy is still true (a new bucket's default, or the block's
         # previous state) S3 rejects a public policy with AccessDenied ("Setting this element to TRUE causes Amazon S3 to
         # reject calls to PUT Bucket policy if the specified bucket policy allows public access":
@@ -108,4 +125,11 @@ class Buckets(pulumi.ComponentResource):
             policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements}),
             opts=pulumi.ResourceOptions(parent=bucket, depends_on=[access_block]),
         )
-        return bucket
+
+    def admit_cdn(self, reader: Callable[[aws.s3.Bucket], dict[str, object]]) -> None:
+        """Write each site bucket's policy, with the statement `reader` gives for it (the CDN reading its objects)."""
+        for bucket_name, bucket in self.buckets.items():
+            name = f"{self._name}-{bucket_name}"
+            if name in self._site_policies:
+                statements, access_block = self._site_policies[name]
+                self._policy(name, bucket, [*statements, reader(bucket)], access_block)

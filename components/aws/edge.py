@@ -17,6 +17,7 @@ from typing import NamedTuple
 import pulumi
 import pulumi_aws as aws
 
+from components.aws.cdn import ORIGIN_HEADER, VIEWER_IP_HEADER
 from components.aws.logs import LOAD_BALANCER_PREFIX, AccessLogs
 from components.naming import host_slug, scoped, short_id
 from stacks.engine_tables import AUTONAME_RANDOM_CHARS
@@ -44,6 +45,7 @@ COUNTED_MANAGED_RULES = {"AWSManagedRulesCommonRuleSet": ("SizeRestrictions_BODY
 # (AWS WAF developer guide, "Rate-based rule statement").
 RATE_LIMIT_PER_MINUTE = 600
 RATE_LIMIT_RULE = "rate-limit"
+FROM_CDN_ONLY_RULE = "from-cdn-only"
 # What a blocked request gets: 403 from the managed rules (WAF's default), 429 from the rate rule.
 TOO_MANY_REQUESTS = 429
 # Headers that carry credentials stay out of the WAF's logs.
@@ -150,11 +152,16 @@ class Edge(pulumi.ComponentResource):
         log_key_arn: pulumi.Input[str] | None = None,
         shifting: frozenset[str] = frozenset(),
         client_ip_header: str | None = None,
+        origin_secret: pulumi.Input[str] | None = None,
     ) -> None:
         """A load balancer routing each of `routes` (in any order: the most specific path wins) to its service.
 
         `client_ip_header`: only a CDN or proxy of the user's reaches it (`allowFrom`), so the rate limit counts the client
         address the proxy writes into this header, not the proxy's own.
+
+        `origin_secret`: CloudFront is in front (components/aws/cdn.py). The web ACL then turns away every request without
+        the origin header carrying this secret, and the rate limit counts the viewer address CloudFront passes on; the
+        domain's names are pointed at the distribution with `point_names_at`, not at the load balancer.
 
         Each service in `shifting` (one route each) gets a second target group and a listener rule forwarding to both, for
         ECS to move its traffic from one to the other during a release (blue/green, canary, linear).
@@ -193,7 +200,12 @@ class Edge(pulumi.ComponentResource):
             if service in shifting
         }
         self.production_rules = {}
+        self.validation_fqdns: list[pulumi.Output[str]] = []
+        self._zone_id: pulumi.Output[str] | None = None
+        self._name, self._domain = name, domain
         listener = self._listener(name, domain, ordered)
+        if domain is not None and origin_secret is None:
+            self.point_names_at(self.load_balancer.dns_name, self.load_balancer.zone_id)
         self.routing = [listener, *self._routes(name, ordered, listener)]
         if waf_mode == "count" and production:
             pulumi.log.warn(
@@ -202,7 +214,13 @@ class Edge(pulumi.ComponentResource):
                 resource=self,
             )
         if waf_mode != "off":  # `off`: development only (the model refuses it in production)
-            self._firewall(name, waf_mode, log_retention_days, log_key_arn, client_ip_header)
+            self._firewall(name, waf_mode, log_retention_days, log_key_arn, client_ip_header, origin_secret)
+        elif origin_secret is not None:
+            pulumi.log.warn(
+                "wafMode is off: the load balancer admits CloudFront's addresses, and without the web application firewall "
+                "nothing checks that a request came through this stack's distribution rather than another one.",
+                resource=self,
+            )
         self.register_outputs({"dns_name": self.load_balancer.dns_name, "url": self.url})
 
     def _target_group(self, name: str, route: Route, vpc: aws.ec2.Vpc, alternate: bool = False) -> aws.lb.TargetGroup:
@@ -282,7 +300,6 @@ class Edge(pulumi.ComponentResource):
         )
 
     def _certificate(self, name: str, domain: Domain) -> pulumi.Output[str]:
-        child = pulumi.ResourceOptions(parent=self)
         certificate = aws.acm.Certificate(
             name,
             domain_name=domain.name,
@@ -313,20 +330,14 @@ class Edge(pulumi.ComponentResource):
                     opts=pulumi.ResourceOptions(parent=certificate),
                 )
                 record_fqdns.append(record.fqdn)
-                aws.route53.Record(
-                    f"{name}-alias{suffix}",
-                    zone_id=zone.zone_id,
-                    name=host,
-                    type="A",
-                    aliases=[{"name": self.load_balancer.dns_name, "zone_id": self.load_balancer.zone_id, "evaluate_target_health": True}],
-                    opts=child,
-                )
+            self._zone_id = zone.zone_id
         else:
             pulumi.log.warn(
                 f"domain.zone is not set: create the certificate's validation record and a DNS record for "
                 f"{domain.name} yourself; the HTTPS listener waits until the certificate is issued.",
                 resource=self,
             )
+        self.validation_fqdns = record_fqdns
         # Waits for issuance, so the listener never points at a pending certificate.
         validation = aws.acm.CertificateValidation(
             name,
@@ -335,6 +346,24 @@ class Edge(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=certificate),
         )
         return validation.certificate_arn
+
+    def point_names_at(self, dns_name: pulumi.Input[str], zone_id: pulumi.Input[str], ipv6: bool = False) -> None:
+        """Alias records for every name of the domain in its zone (none without `domain.zone`), to the load balancer or to
+        the CDN in front of it (`ipv6`: AAAA records too). Each keeps its name whichever it points at, so putting the CDN in
+        front or taking it away updates the records in place rather than deleting the name's record after writing it."""
+        if self._domain is None or self._zone_id is None:
+            return
+        for host in self._domain.names:
+            suffix = "" if host == self._domain.name else f"-{host_slug(host)}"
+            for record_type in ("A", "AAAA") if ipv6 else ("A",):
+                aws.route53.Record(
+                    f"{self._name}-alias{suffix}" + ("-ipv6" if record_type == "AAAA" else ""),
+                    zone_id=self._zone_id,
+                    name=host,
+                    type=record_type,
+                    aliases=[{"name": dns_name, "zone_id": zone_id, "evaluate_target_health": True}],
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
 
     def _routes(self, name: str, routes: list[Route], listener: aws.lb.Listener) -> list[aws.lb.ListenerRule]:
         # `routes` is most specific first; the catch-all `/` is the listener's default action, not a rule, unless its
@@ -399,14 +428,50 @@ class Edge(pulumi.ComponentResource):
         return rule
 
     def _firewall(
-        self, name: str, mode: str, log_retention_days: int, log_key_arn: pulumi.Input[str] | None, client_ip_header: str | None = None
+        self,
+        name: str,
+        mode: str,
+        log_retention_days: int,
+        log_key_arn: pulumi.Input[str] | None,
+        client_ip_header: str | None = None,
+        origin_secret: pulumi.Input[str] | None = None,
     ) -> None:
         counting = mode == "count"
-        rules: list[dict[str, object]] = [
+        rules: list[dict[str, object]] = []
+        if origin_secret is not None:
+            # Behind CloudFront: only requests carrying this stack's origin header pass. An access rule, not one to try
+            # out: it blocks under `wafMode: count` too.
+            rules.append(
+                {
+                    "name": FROM_CDN_ONLY_RULE,
+                    "priority": 0,
+                    "action": {"block": {}},
+                    "statement": {
+                        "not_statement": {
+                            "statement": {
+                                "byte_match_statement": {
+                                    "field_to_match": {"single_header": {"name": ORIGIN_HEADER.lower()}},
+                                    "positional_constraint": "EXACTLY",
+                                    "search_string": origin_secret,
+                                    "text_transformations": [{"priority": 0, "type": "NONE"}],
+                                }
+                            }
+                        }
+                    },
+                    "visibility_config": {
+                        "cloudwatch_metrics_enabled": True,
+                        "metric_name": FROM_CDN_ONLY_RULE,
+                        "sampled_requests_enabled": True,
+                    },
+                }
+            )
+            client_ip_header = VIEWER_IP_HEADER
+        first = len(rules)
+        rules += [
             {
                 "name": RATE_LIMIT_RULE,
                 # First, so a flood is turned away before the managed rules inspect it.
-                "priority": 0,
+                "priority": first,
                 "action": {"count": {}} if counting else {"block": {"custom_response": {"response_code": TOO_MANY_REQUESTS}}},
                 "statement": {
                     "rate_based_statement": {"limit": RATE_LIMIT_PER_MINUTE, "evaluation_window_sec": 60, **_rate_key(client_ip_header)}
@@ -414,7 +479,7 @@ class Edge(pulumi.ComponentResource):
                 "visibility_config": {"cloudwatch_metrics_enabled": True, "metric_name": RATE_LIMIT_RULE, "sampled_requests_enabled": True},
             }
         ]
-        for index, group in enumerate(MANAGED_RULE_GROUPS, start=1):
+        for index, group in enumerate(MANAGED_RULE_GROUPS, start=first + 1):
             statement: dict[str, object] = {"vendor_name": "AWS", "name": group}
             counted = COUNTED_MANAGED_RULES.get(group, ())
             if counted:

@@ -304,15 +304,34 @@ def _check_hosts(app: App) -> list[str]:
     return problems
 
 
+# Cache behaviours in one CloudFront distribution. Source: CloudFront developer guide, "Quotas", general quotas on
+# distributions ("Cache behaviors per distribution": 75, adjustable).
+CACHE_BEHAVIOURS_PER_DISTRIBUTION = 75
+
+
 def _check_cdn(app: App) -> list[str]:
-    # CloudFront in front of the load balancer needs its own certificate (in us-east-1), the domain's alias moved to it,
-    # and the load balancer closed to everything else; not built yet (README, "What is not built yet").
-    return [
-        f"services.{name}.cdn: shipyard does not yet put CloudFront in front of the load balancer on AWS; remove cdn, or "
-        "front the domain with a CDN of your own and admit only its ranges (`allowFrom`)"
-        for name, svc in app.services.items()
-        if svc.cdn
-    ]
+    """CloudFront's behaviours match paths, not hosts: a path is cached or not on every name of the domain."""
+    if not app.uses_cdn:
+        return []
+    problems = []
+    cached_by: dict[str, dict[bool, str]] = {}
+    for name, svc in app.public_services.items():
+        for route in svc.effective_routes:
+            cached_by.setdefault(route, {}).setdefault(svc.cdn, name)
+    for route, answers in cached_by.items():
+        if len(answers) > 1:
+            problems.append(
+                f"services.{answers[True]}.cdn: on AWS, CloudFront caches a path on every host alike, and {route!r} is also "
+                f"served by {answers[False]!r} without cdn (on another host); set cdn on both, or neither"
+            )
+    paths = {*cached_by, *(site.path for site in app.sites.values())}
+    behaviours = 1 + 2 * len(paths - {"/"})  # the default behaviour, and two for each other path
+    if behaviours > CACHE_BEHAVIOURS_PER_DISTRIBUTION:
+        problems.append(
+            f"services: {len(paths)} paths make {behaviours} CloudFront cache behaviours, over the {CACHE_BEHAVIOURS_PER_DISTRIBUTION} "
+            "a distribution takes by default; use fewer routes, or ask AWS for more behaviours first"
+        )
+    return problems
 
 
 def _check_rollouts(app: App) -> list[str]:

@@ -164,15 +164,6 @@ def _check_unsupported(app: App) -> list[str]:
                     f"{key}.grants.readParameters[{index}]: {parameter!r} is not a Secret Manager secret name; allowed: 1-255 of "
                     "letters, digits, _ and -"
                 )
-        if svc.cdn and app.allow_from:
-            problems.append(
-                f"{key}.cdn: Cloud CDN answers cached requests before Cloud Armor's backend policy, so `allowFrom` would not hold "
-                "for them; with a CDN of your own in front, remove cdn (or allowFrom)"
-            )
-        if svc.cdn and app.domain is None:
-            problems.append(
-                f"{key}.cdn: Cloud CDN sits on the load balancer, which this stack makes only with `domain`; set a domain, or remove cdn"
-            )
         if svc.read_only_root_filesystem:
             problems.append(f"{key}.readOnlyRootFilesystem: Cloud Run has no read-only root filesystem setting; remove it")
         if "cpu_target" in svc.scaling.model_fields_set:

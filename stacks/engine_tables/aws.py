@@ -99,6 +99,35 @@ RULES: dict[str, TypeRule] = {
         source=f"{PULUMI} AutoName(targetId, 255); unverified: {TF}events/target.go (rule, target_id, event_bus_name ForceNew; "
         "validateTargetID 64)",
     ),
+    "aws:cloudfront/cachePolicy:CachePolicy": TypeRule(
+        name_key="name",
+        autonamed=True,
+        max_length=128,
+        pattern=r"\A[A-Za-z0-9_-]+\Z",
+        source=f"{DEFAULT_AUTONAME}; unverified: {TF}cloudfront/cache_policy.go (no ForceNew: UpdateCachePolicy takes "
+        "every argument, the name too); CloudFront API CachePolicyConfig.Name (letters, digits, '-' and '_', at most 128)",
+    ),
+    "aws:cloudfront/distribution:Distribution": TypeRule(
+        replace_on=("staging",),
+        source=f"unverified: {TF}cloudfront/distribution.go (only `staging` is ForceNew; origins, behaviours, aliases and "
+        "the certificate update in place, each update waiting for the deployment unless wait_for_deployment is false)",
+    ),
+    "aws:cloudfront/function:Function": TypeRule(
+        name_key="name",
+        autonamed=True,
+        max_length=64,
+        pattern=r"\A[A-Za-z0-9_-]+\Z",
+        replace_on=("name",),
+        source=f"{DEFAULT_AUTONAME}; {TF}cloudfront/function.go (name Required, ForceNew; code, comment, runtime and publish "
+        "update in place); CloudFront API CreateFunction Name: 1-64 of letters, digits, '-' and '_'",
+    ),
+    "aws:cloudfront/originAccessControl:OriginAccessControl": TypeRule(
+        name_key="name",
+        autonamed=True,
+        max_length=64,
+        source=f"{DEFAULT_AUTONAME}; unverified: {TF}cloudfront/origin_access_control.go (no ForceNew: "
+        "UpdateOriginAccessControl takes every argument; name StringLenBetween(1, 64))",
+    ),
     "aws:cloudwatch/logGroup:LogGroup": TypeRule(
         name_key="name",
         autonamed=True,

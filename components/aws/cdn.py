@@ -1,0 +1,275 @@
+"""CloudFront in front of the domain: cached where the model asks (`cdn`, sites), passed through everywhere else.
+
+When a service sets `cdn` or a bucket is a `site`, every name of the domain resolves to one CloudFront distribution:
+- the load balancer is its origin for every service path, over HTTPS with the viewer's Host header, so the ALB's host
+  rules and certificate work unchanged (CloudFront checks the origin's certificate against the forwarded Host: CloudFront
+  developer guide, "Requirements for using SSL/TLS certificates with CloudFront", origin certificates);
+- a `cdn` service's paths are cached as its Cache-Control headers allow; the other paths are not cached at all;
+- a site bucket is an S3 origin read through origin access control, the bucket staying private.
+
+CloudFront's behaviours match paths, not hosts, in order; they are listed most specific first, like the listener rules.
+The load balancer admits only CloudFront's origin-facing addresses, and its web ACL turns away requests without the
+origin header this distribution sends (CloudFront developer guide, "Restrict access to Application Load Balancers").
+The web ACL stays on the load balancer: cached answers never reach it, and its rate limit counts the viewer address a
+CloudFront Function writes (a client cannot set that header: the function overwrites it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+import pulumi
+import pulumi_aws as aws
+
+from components.naming import short_id
+from stacks.engine_tables import AUTONAME_RANDOM_CHARS
+from stacks.model import Domain, Site
+
+# CloudFront reads certificates from us-east-1 only (ACM user guide, "Supported Regions": "To use an ACM certificate with
+# Amazon CloudFront, you must request or import the certificate in the US East (N. Virginia) region").
+CERTIFICATE_REGION = "us-east-1"
+# The managed prefix list of CloudFront's addresses that reach origins (CloudFront developer guide, "Use the CloudFront
+# managed prefix list").
+CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
+# The header carrying the secret that proves a request came through this distribution, and the one carrying the viewer's
+# address for the rate limit (written by the viewer-address function below).
+ORIGIN_HEADER = "X-Origin-Verify"
+VIEWER_IP_HEADER = "X-Viewer-Ip"
+# AWS-managed policies, looked up by name (CloudFront developer guide, "Use managed cache policies" and "Use managed
+# origin request policies"): not cached at all; cached as the origin's Cache-Control says, with the Host and the query
+# string in the key (so two hosts never share an answer); every viewer header, cookie and query string sent to the origin.
+NOT_CACHED = "Managed-CachingDisabled"
+AS_THE_ORIGIN_SAYS = "Managed-UseOriginCacheControlHeaders-QueryStrings"
+EVERYTHING_TO_THE_ORIGIN = "Managed-AllViewer"
+# HSTS, nosniff, frame and referrer headers on a site's answers (CloudFront developer guide, "Use managed response headers
+# policies", SecurityHeadersPolicy). Not on the services' answers, whose headers are the app's own.
+SITE_HEADERS = "Managed-SecurityHeadersPolicy"
+# A site's objects stay an hour at the edge unless their Cache-Control says otherwise (GCP's backend buckets keep an hour).
+SITE_TTL_SECONDS = 3600
+SITE_MAX_TTL_SECONDS = 31536000
+# Waiting for the load balancer's answer: as long as the load balancer waits for a task (its idle timeout, 60 s by default;
+# CloudFront takes 1-120 s: CloudFront developer guide, "Quotas", response timeout per origin). Slower answers get a 504.
+ORIGIN_READ_TIMEOUT_SECONDS = 60
+LOAD_BALANCER_ORIGIN = "load-balancer"
+ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+READ_METHODS = ["GET", "HEAD", "OPTIONS"]
+CACHED_METHODS = ["GET", "HEAD"]
+# CloudFront Function names: 1-64 of letters, digits, '-' and '_'; autonamed, so the logical name leaves room for the
+# engine's suffix (a code change updates it in place; a new name replaces it while the distribution moves over).
+FUNCTION_NAME_MAX = 64
+AUTONAME_SUFFIX = 1 + AUTONAME_RANDOM_CHARS
+# CloudFront Functions runtime 2.0 (CloudFront developer guide, "JavaScript runtime 2.0 features for CloudFront Functions").
+RUNTIME = "cloudfront-js-2.0"
+
+VIEWER_IP_CODE = f"""function handler(event) {{
+  // The viewer's own address, for the load balancer's rate limit; whatever a client sent under this name is replaced.
+  event.request.headers['{VIEWER_IP_HEADER.lower()}'] = {{ value: event.viewer.ip }};
+  return event.request;
+}}
+"""
+
+
+def single_page_code(index: str) -> str:
+    """A path whose last segment has no `.` is a route of the app, answered by its `index.html`; files keep their path."""
+    return f"""function handler(event) {{
+  var request = event.request;
+  var last = request.uri.split('/').pop();
+  if (last.indexOf('.') === -1) {{
+    request.uri = '{index}';
+  }}
+  return request;
+}}
+"""
+
+
+class Behaviour(NamedTuple):
+    """Requests under `path` go to `origin` (the load balancer, or a site's bucket), `cached` or not."""
+
+    path: str
+    origin: str
+    cached: bool
+
+
+def patterns(path: str) -> list[str]:
+    """CloudFront path patterns for a route: the path itself and everything under it."""
+    return [path, f"{path}/*"]
+
+
+class Cdn(pulumi.ComponentResource):
+    distribution: aws.cloudfront.Distribution
+
+    def __init__(
+        self,
+        name: str,
+        domain: Domain,
+        behaviours: Sequence[Behaviour],
+        load_balancer_dns: pulumi.Input[str],
+        origin_secret: pulumi.Input[str],
+        sites: Mapping[str, tuple[aws.s3.Bucket, Site]],
+        validation_fqdns: Sequence[pulumi.Input[str]],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """A distribution for every name of `domain`, routing each of `behaviours` (most specific first; a `/` one is the
+        default) to the load balancer at `load_balancer_dns`, which it tells by `origin_secret`, or to a site in `sites`
+        (an origin `site-<bucket>` per entry). Its certificate is validated by the records at `validation_fqdns`: ACM asks
+        the same CNAME for a name in every region of an account, so the load balancer's validation records serve it too
+        (hashicorp/terraform-provider-aws#13653)."""
+        super().__init__("shipyard:aws:Cdn", name, None, opts)
+        paths = [b.path for b in behaviours]
+        if len(set(paths)) < len(paths):
+            raise ValueError(f"Cdn {name}: each path once; got {paths}")
+        child = pulumi.ResourceOptions(parent=self)
+        invoke = pulumi.InvokeOptions(parent=self)
+        # An explicit provider reads credentials as the default one does (environment, shared files), and the stack's
+        # `aws:profile` when it sets one; it does not read the stack's other `aws:` settings.
+        us_east_1 = aws.Provider(
+            f"{name}-{CERTIFICATE_REGION}", region=CERTIFICATE_REGION, profile=pulumi.Config("aws").get("profile"), opts=child
+        )
+        certificate = aws.acm.Certificate(
+            f"{name}-cdn",
+            domain_name=domain.name,
+            subject_alternative_names=domain.aliases or None,
+            validation_method="DNS",
+            opts=pulumi.ResourceOptions(parent=self, provider=us_east_1),
+        )
+        validation = aws.acm.CertificateValidation(
+            f"{name}-cdn",
+            certificate_arn=certificate.arn,
+            validation_record_fqdns=list(validation_fqdns) or None,
+            opts=pulumi.ResourceOptions(parent=certificate, provider=us_east_1),
+        )
+
+        def cache_policy(policy: str) -> pulumi.Output[str]:
+            return aws.cloudfront.get_cache_policy_output(name=policy, opts=invoke).apply(lambda p: str(p.id))
+
+        not_cached, as_the_origin_says = cache_policy(NOT_CACHED), cache_policy(AS_THE_ORIGIN_SAYS)
+        everything = aws.cloudfront.get_origin_request_policy_output(name=EVERYTHING_TO_THE_ORIGIN, opts=invoke).apply(lambda p: str(p.id))
+        viewer_ip = aws.cloudfront.Function(
+            f"{name}-viewer-ip",
+            runtime=RUNTIME,
+            comment="Passes the viewer's address to the load balancer's rate limit",
+            code=VIEWER_IP_CODE,
+            publish=True,
+            opts=child,
+        )
+        origins: list[dict[str, object]] = [
+            {
+                "origin_id": LOAD_BALANCER_ORIGIN,
+                "domain_name": load_balancer_dns,
+                "custom_origin_config": {
+                    "http_port": 80,
+                    "https_port": 443,
+                    "origin_protocol_policy": "https-only",
+                    "origin_ssl_protocols": ["TLSv1.2"],
+                    "origin_read_timeout": ORIGIN_READ_TIMEOUT_SECONDS,
+                },
+                "custom_headers": [{"name": ORIGIN_HEADER, "value": origin_secret}],
+            }
+        ]
+        site_behaviour: dict[str, dict[str, object]] = {}
+        if sites:
+            access = aws.cloudfront.OriginAccessControl(
+                f"{name}-sites",
+                description="CloudFront reads the site buckets, signing every request",
+                origin_access_control_origin_type="s3",
+                signing_behavior="always",
+                signing_protocol="sigv4",
+                opts=child,
+            )
+            site_policy = aws.cloudfront.CachePolicy(
+                f"{name}-sites",
+                comment="Site objects: an hour at the edge unless their Cache-Control says otherwise",
+                default_ttl=SITE_TTL_SECONDS,
+                min_ttl=0,
+                max_ttl=SITE_MAX_TTL_SECONDS,
+                parameters_in_cache_key_and_forwarded_to_origin={
+                    "cookies_config": {"cookie_behavior": "none"},
+                    "headers_config": {"header_behavior": "none"},
+                    "query_strings_config": {"query_string_behavior": "none"},
+                    "enable_accept_encoding_brotli": True,
+                    "enable_accept_encoding_gzip": True,
+                },
+                opts=child,
+            )
+            headers = aws.cloudfront.get_response_headers_policy_output(name=SITE_HEADERS, opts=invoke).apply(lambda p: str(p.id))
+            for bucket_name, (bucket, site) in sorted(sites.items()):
+                origins.append(
+                    {
+                        "origin_id": f"site-{bucket_name}",
+                        "domain_name": bucket.bucket_regional_domain_name,
+                        "origin_access_control_id": access.id,
+                    }
+                )
+                behaviour: dict[str, object] = {
+                    "target_origin_id": f"site-{bucket_name}",
+                    "viewer_protocol_policy": "redirect-to-https",
+                    "allowed_methods": READ_METHODS,
+                    "cached_methods": CACHED_METHODS,
+                    "compress": True,
+                    "cache_policy_id": site_policy.id,
+                    "response_headers_policy_id": headers,
+                }
+                if site.single_page:
+                    rewrite = aws.cloudfront.Function(
+                        short_id(f"{name}-{bucket_name}-single-page", FUNCTION_NAME_MAX - AUTONAME_SUFFIX),
+                        runtime=RUNTIME,
+                        comment=f"Answers {site.path} paths that name no file with {site.index}",
+                        code=single_page_code(site.index),
+                        publish=True,
+                        opts=child,
+                    )
+                    behaviour["function_associations"] = [{"event_type": "viewer-request", "function_arn": rewrite.arn}]
+                site_behaviour[f"site-{bucket_name}"] = behaviour
+
+        def to_origin(b: Behaviour) -> dict[str, object]:
+            if b.origin != LOAD_BALANCER_ORIGIN:
+                return dict(site_behaviour[b.origin])
+            return {
+                "target_origin_id": LOAD_BALANCER_ORIGIN,
+                "viewer_protocol_policy": "redirect-to-https",
+                "allowed_methods": ALL_METHODS,
+                "cached_methods": CACHED_METHODS,
+                "compress": True,
+                "cache_policy_id": as_the_origin_says if b.cached else not_cached,
+                "origin_request_policy_id": everything,
+                "function_associations": [{"event_type": "viewer-request", "function_arn": viewer_ip.arn}],
+            }
+
+        root = [b for b in behaviours if b.path == "/"]
+        default = to_origin(root[0] if root else Behaviour("/", LOAD_BALANCER_ORIGIN, False))
+        ordered = [{**to_origin(b), "path_pattern": pattern} for b in behaviours if b.path != "/" for pattern in patterns(b.path)]
+        self.distribution = aws.cloudfront.Distribution(
+            name,
+            enabled=True,
+            comment=f"{name}: {', '.join(domain.names)}",
+            aliases=domain.names,
+            origins=origins,
+            default_cache_behavior=default,
+            ordered_cache_behaviors=ordered,
+            # A site at `/` answers the bare domain with its index.
+            default_root_object="index.html" if any(b.path == "/" and b.origin != LOAD_BALANCER_ORIGIN for b in behaviours) else None,
+            http_version="http2and3",
+            is_ipv6_enabled=True,
+            price_class="PriceClass_All",
+            restrictions={"geo_restriction": {"restriction_type": "none"}},
+            viewer_certificate={
+                "acm_certificate_arn": validation.certificate_arn,
+                "ssl_support_method": "sni-only",
+                "minimum_protocol_version": "TLSv1.2_2021",
+            },
+            opts=child,
+        )
+        self.register_outputs({"domain_name": self.distribution.domain_name})
+
+    def site_reader(self, bucket: aws.s3.Bucket) -> dict[str, object]:
+        """The bucket-policy statement letting this distribution, and no other, read `bucket`'s objects (CloudFront developer
+        guide, "Restrict access to an Amazon S3 origin": service principal, condition on the distribution's ARN)."""
+        return {
+            "Sid": "CloudFrontReadsTheSite",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudfront.amazonaws.com"},
+            "Action": "s3:GetObject",
+            "Resource": pulumi.Output.concat(bucket.arn, "/*"),
+            "Condition": {"StringEquals": {"AWS:SourceArn": self.distribution.arn}},
+        }

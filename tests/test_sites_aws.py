@@ -1,0 +1,263 @@
+"""CloudFront on AWS: a `cdn` service cached at the edge, a site served from a private bucket, the load balancer behind."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from typing import Any
+
+import pytest
+from pulumi.runtime import mocks as pulumi_mocks
+
+from components.aws.cdn import (
+    AS_THE_ORIGIN_SAYS,
+    CERTIFICATE_REGION,
+    EVERYTHING_TO_THE_ORIGIN,
+    NOT_CACHED,
+    ORIGIN_HEADER,
+    VIEWER_IP_CODE,
+    VIEWER_IP_HEADER,
+    single_page_code,
+)
+from stacks.offline import CloudMocks, Rendering, Resource
+from stacks.plan import changed_keys, plan
+from tests.harness import config_error, render_shared, stack_app
+
+DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
+RECORD = "aws:route53/record:Record"
+FUNCTION = "aws:cloudfront/function:Function"
+
+
+def answered(resource: Resource) -> dict[str, Any]:
+    """What the offline cloud answered for `resource` (its id and outputs), as the program read them."""
+    resource_id, state = CloudMocks().new_resource(pulumi_mocks.MockResourceArgs(resource.type, resource.name, resource.inputs))
+    return {"id": resource_id, **state}
+
+
+def with_cdn(edit: Any = None) -> dict[str, Any]:
+    """PMIS on AWS with its web front end cached and an admin single-page app served from a bucket."""
+    app = stack_app("aws-prod")
+    app["services"]["web"]["cdn"] = True
+    app["buckets"]["admin"] = {"site": {"path": "/admin", "singlePage": True}}
+    if edit:
+        edit(app)
+    return app
+
+
+@pytest.fixture(scope="module")
+def cdn() -> Rendering:
+    return render_shared(with_cdn())
+
+
+def behaviours(rendering: Rendering) -> dict[str, dict[str, Any]]:
+    """Path pattern -> behaviour, the default one as `default`."""
+    inputs = rendering.one(DISTRIBUTION, "pmis").inputs
+    return {"default": inputs["defaultCacheBehavior"], **{b["pathPattern"]: b for b in inputs["orderedCacheBehaviors"]}}
+
+
+def test_only_the_paths_that_ask_are_cached(cdn: Rendering) -> None:
+    paths = behaviours(cdn)
+    # The web front end owns `/` and asks; the API does not, and is never cached.
+    assert paths["default"]["cachePolicyId"] == f"cache-{AS_THE_ORIGIN_SAYS}"
+    assert paths["/api"]["cachePolicyId"] == paths["/api/*"]["cachePolicyId"] == f"cache-{NOT_CACHED}"
+    for pattern in ("default", "/api", "/api/*"):
+        behaviour = paths[pattern]
+        assert behaviour["targetOriginId"] == "load-balancer"
+        # Every header reaches the load balancer (its host rules and the app need them), and every method.
+        assert behaviour["originRequestPolicyId"] == f"origin-{EVERYTHING_TO_THE_ORIGIN}"
+        assert {"POST", "PUT", "PATCH", "DELETE"} <= set(behaviour["allowedMethods"])
+        assert behaviour["viewerProtocolPolicy"] == "redirect-to-https"
+
+
+def test_behaviours_are_most_specific_first(cdn: Rendering) -> None:
+    app = with_cdn(lambda a: a["services"]["api"].update(routes=["/api", "/api/v2"]))
+    patterns = [b["pathPattern"] for b in render_shared(app).one(DISTRIBUTION, "pmis").inputs["orderedCacheBehaviors"]]
+    assert patterns.index("/api/v2/*") < patterns.index("/api/*"), "CloudFront takes the first pattern that matches"
+
+
+def test_the_load_balancer_answers_only_this_distribution(cdn: Rendering) -> None:
+    group = cdn.one("aws:ec2/securityGroup:SecurityGroup", "pmis-load-balancer").inputs
+    (rule,) = group["ingress"]
+    assert rule["fromPort"] == rule["toPort"] == 443 and rule["prefixListIds"] == ["pl-3b927c52"]
+    assert "cidrBlocks" not in rule and "ipv6CidrBlocks" not in rule, "no address outside CloudFront's"
+    origin = next(o for o in cdn.one(DISTRIBUTION, "pmis").inputs["origins"] if o["originId"] == "load-balancer")
+    (header,) = origin["customHeaders"]
+    assert origin["customOriginConfig"]["originProtocolPolicy"] == "https-only"
+    # The web ACL turns away whatever lacks the distribution's header, with exactly its secret; first, and blocking.
+    acl = cdn.one("aws:wafv2/webAcl:WebAcl", "pmis").inputs["rules"]
+    first = min(acl, key=lambda r: r["priority"])
+    match = first["statement"]["notStatement"]["statement"]["byteMatchStatement"]
+    assert match["fieldToMatch"]["singleHeader"]["name"] == header["name"].lower() == ORIGIN_HEADER.lower()
+    assert match["searchString"] == header["value"] and match["positionalConstraint"] == "EXACTLY"
+    assert first["action"] == {"block": {}}
+    assert len({r["priority"] for r in acl}) == len(acl), "WAF refuses two rules at one priority"
+
+
+def test_the_origin_check_blocks_even_while_the_waf_only_counts() -> None:
+    rules = render_shared(with_cdn(lambda a: a.update(wafMode="count"))).one("aws:wafv2/webAcl:WebAcl", "pmis").inputs["rules"]
+    by_name = {r["name"]: r for r in rules}
+    assert by_name["from-cdn-only"]["action"] == {"block": {}}
+    assert by_name["rate-limit"]["action"] == {"count": {}}
+
+
+def test_the_rate_limit_counts_the_viewer_not_cloudfront(cdn: Rendering) -> None:
+    (rate,) = [r for r in cdn.one("aws:wafv2/webAcl:WebAcl", "pmis").inputs["rules"] if r["name"] == "rate-limit"]
+    statement = rate["statement"]["rateBasedStatement"]
+    assert statement["aggregateKeyType"] == "FORWARDED_IP" and statement["forwardedIpConfig"]["headerName"] == VIEWER_IP_HEADER
+    # Each load-balancer behaviour runs the function that writes the header, overwriting a client's own.
+    function = cdn.one(FUNCTION, "pmis-viewer-ip")
+    for behaviour in (b for b in behaviours(cdn).values() if b["targetOriginId"] == "load-balancer"):
+        assert [a["functionArn"] for a in behaviour["functionAssociations"]] == [answered(function)["arn"]]
+    request = run_function(VIEWER_IP_CODE, {"uri": "/api/x", "headers": {VIEWER_IP_HEADER.lower(): {"value": "1.2.3.4"}}}, "203.0.113.9")
+    assert request["headers"][VIEWER_IP_HEADER.lower()] == {"value": "203.0.113.9"}
+
+
+def test_every_name_points_at_the_distribution(cdn: Rendering) -> None:
+    distribution = cdn.one(DISTRIBUTION, "pmis")
+    records = [r for r in cdn.of_type(RECORD) if r.name.startswith("pmis-alias")]
+    assert sorted((r.inputs["name"], r.inputs["type"]) for r in records) == [("app.example.com", "A"), ("app.example.com", "AAAA")]
+    for record in records:
+        (alias,) = record.inputs["aliases"]
+        assert alias["name"] == answered(distribution)["domainName"] and alias["zoneId"] == "Z2FDTNDATAQYW2"
+    assert distribution.inputs["aliases"] == ["app.example.com"]
+
+
+def test_putting_the_cdn_in_front_updates_the_records_in_place() -> None:
+    """The name's A record keeps its identity: deleting an old record after writing the new one would delete the name."""
+    before = stack_app("aws-prod")
+    after = with_cdn()
+    result = plan(render_shared(before), render_shared(after), changed_keys(before, after))
+    steps = {(s.resource.type, s.resource.name): s.action for s in result.steps}
+    assert steps[(RECORD, "pmis-alias")] == "update"
+    assert steps[(RECORD, "pmis-alias-ipv6")] == "create"
+    assert result.errors == []
+
+
+def test_the_certificate_is_in_us_east_1_and_validated_by_the_same_records(cdn: Rendering) -> None:
+    certificate = cdn.one("aws:acm/certificate:Certificate", "pmis-cdn")
+    provider = provider_of(cdn, certificate)
+    assert provider.inputs["region"] == CERTIFICATE_REGION
+    regional = cdn.one("aws:acm/certificateValidation:CertificateValidation", "pmis").inputs["validationRecordFqdns"]
+    assert cdn.one("aws:acm/certificateValidation:CertificateValidation", "pmis-cdn").inputs["validationRecordFqdns"] == regional
+    viewer = cdn.one(DISTRIBUTION, "pmis").inputs["viewerCertificate"]
+    assert viewer["sslSupportMethod"] == "sni-only" and viewer["minimumProtocolVersion"] == "TLSv1.2_2021"
+
+
+def provider_of(rendering: Rendering, resource: Resource) -> Resource:
+    assert resource.provider, f"{resource.name} uses the default provider"
+    # A provider reference is `<urn>::<id>`.
+    (provider,) = [r for r in rendering.resources if r.urn == resource.provider.rsplit("::", 1)[0]]
+    return provider
+
+
+def test_a_site_bucket_is_private_and_read_by_this_distribution_only(cdn: Rendering) -> None:
+    block = cdn.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pmis-admin").inputs
+    assert all(block[k] for k in ("blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy", "restrictPublicBuckets"))
+    policy = json.loads(cdn.one("aws:s3/bucketPolicy:BucketPolicy", "pmis-admin").inputs["policy"])
+    allows = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    distribution = cdn.one(DISTRIBUTION, "pmis")
+    assert allows == [
+        {
+            "Sid": "CloudFrontReadsTheSite",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudfront.amazonaws.com"},
+            "Action": "s3:GetObject",
+            "Resource": f"{answered(cdn.one('aws:s3/bucket:Bucket', 'pmis-admin'))['arn']}/*",
+            "Condition": {"StringEquals": {"AWS:SourceArn": answered(distribution)["arn"]}},
+        }
+    ]
+    (origin,) = [o for o in distribution.inputs["origins"] if o["originId"] == "site-admin"]
+    access = cdn.one("aws:cloudfront/originAccessControl:OriginAccessControl", "pmis-sites")
+    assert origin["originAccessControlId"] == answered(access)["id"] and access.inputs["signingBehavior"] == "always"
+    # S3-managed keys: CloudFront reads SSE-KMS objects only if the app's key admitted it, and a site holds public content.
+    (rule,) = cdn.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "pmis-admin").inputs[
+        "rules"
+    ]
+    assert rule["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "AES256"
+
+
+def test_other_buckets_keep_their_policy_and_key(cdn: Rendering) -> None:
+    policy = json.loads(cdn.one("aws:s3/bucketPolicy:BucketPolicy", "pmis-uploads").inputs["policy"])
+    assert [s["Sid"] for s in policy["Statement"]] == ["DenyInsecureTransport"]
+    (rule,) = cdn.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "pmis-uploads").inputs[
+        "rules"
+    ]
+    assert rule["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "aws:kms"
+
+
+def test_a_site_is_served_from_its_bucket_with_security_headers(cdn: Rendering) -> None:
+    paths = behaviours(cdn)
+    for pattern in ("/admin", "/admin/*"):
+        behaviour = paths[pattern]
+        assert behaviour["targetOriginId"] == "site-admin"
+        assert set(behaviour["allowedMethods"]) == {"GET", "HEAD", "OPTIONS"}, "a site takes no writes"
+        assert behaviour["responseHeadersPolicyId"] == "headers-Managed-SecurityHeadersPolicy"
+        assert behaviour["cachePolicyId"] == answered(cdn.one("aws:cloudfront/cachePolicy:CachePolicy", "pmis-sites"))["id"]
+    assert cdn.one("aws:cloudfront/cachePolicy:CachePolicy", "pmis-sites").inputs["defaultTtl"] == 3600
+
+
+def run_function(code: str, request: dict[str, Any], viewer_ip: str = "198.51.100.7") -> dict[str, Any]:
+    """Run a CloudFront Function's handler under Node.js on one viewer request; return the request it passes on."""
+    event = json.dumps({"request": request, "viewer": {"ip": viewer_ip}})
+    script = f"{code}\nconsole.log(JSON.stringify(handler({event})));"
+    # Node.js is on every machine of this project's kind (the workplace's python machine ships v20), CI's included.
+    node = shutil.which("node")
+    assert node, "Node.js runs the CloudFront Functions' code in these tests"
+    done = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True)  # noqa: S603 - our code, no shell
+    return dict(json.loads(done.stdout))
+
+
+@pytest.mark.parametrize(
+    ("uri", "served"),
+    [
+        ("/admin", "/admin/index.html"),
+        ("/admin/users/42", "/admin/index.html"),
+        ("/admin/assets/app.3f2a.js", "/admin/assets/app.3f2a.js"),
+        ("/admin/favicon.ico", "/admin/favicon.ico"),
+    ],
+)
+def test_a_single_page_app_answers_its_routes_with_its_index(cdn: Rendering, uri: str, served: str) -> None:
+    function = cdn.one(FUNCTION, "pmis-admin-single-page")
+    assert function.inputs["code"] == single_page_code("/admin/index.html")
+    assert [a["functionArn"] for a in behaviours(cdn)["/admin/*"]["functionAssociations"]] == [answered(function)["arn"]]
+    assert run_function(function.inputs["code"], {"uri": uri, "headers": {}})["uri"] == served
+
+
+def test_a_site_at_the_root_is_the_default_and_answers_the_bare_domain() -> None:
+    def root_site(app: dict[str, Any]) -> None:
+        app["services"]["web"].update(cdn=False, routes=["/web"])
+        app["buckets"]["admin"]["site"] = {"path": "/"}
+
+    distribution = render_shared(with_cdn(root_site)).one(DISTRIBUTION, "pmis").inputs
+    assert distribution["defaultCacheBehavior"]["targetOriginId"] == "site-admin"
+    assert distribution["defaultRootObject"] == "index.html"
+    assert "functionAssociations" not in distribution["defaultCacheBehavior"], "not a single-page app: objects by key"
+
+
+@pytest.mark.parametrize(
+    ("edit", "says"),
+    [
+        (
+            lambda a: a["buckets"]["admin"].update(public=True),
+            "buckets.admin.public: a site's bucket stays private and only the CDN reads it",
+        ),
+        (lambda a: a.pop("domain"), "buckets.admin.site: a site is served on the domain"),
+        (lambda a: a.update(allowFrom=["173.245.48.0/20"]), "buckets.admin.site: the CDN answers from its cache before"),
+        (lambda a: a["buckets"]["admin"]["site"].update(path="/api"), "buckets.admin.site.path: '/api' is already served by service 'api'"),
+        (lambda a: a["buckets"]["admin"]["site"].update(path="/admin/"), "buckets.admin.site.path"),
+    ],
+)
+def test_a_site_that_cannot_be_is_refused_by_name(edit: Any, says: str) -> None:
+    assert says in config_error(with_cdn(edit))
+
+
+def test_aws_refuses_a_path_cached_on_one_host_and_not_another() -> None:
+    def two_hosts(app: dict[str, Any]) -> None:
+        app["domain"]["aliases"] = ["admin.example.com"]
+        app["services"]["web"]["hosts"] = ["app.example.com"]
+        app["services"]["api"].update(routes=["/"], hosts=["admin.example.com"])
+
+    assert "services.web.cdn: on AWS, CloudFront caches a path on every host alike, and '/' is also served by 'api'" in config_error(
+        with_cdn(two_hosts)
+    )

@@ -624,8 +624,8 @@ class Service(Strict):
     )
     cdn: bool = Field(
         default=False,
-        description="http only, public: cache its answers at the edge (Cloud CDN on its backend; the origin's Cache-Control "
-        "headers decide what is cached). Needs `domain` (the load balancer)",
+        description="http only, public: cache its answers at the edge as its Cache-Control headers allow (GCP: Cloud CDN on "
+        "its backend; AWS: CloudFront in front of the whole domain, caching this service's paths only). Needs `domain`",
     )
     # worker only
     singleton: bool = Field(default=False, description="Worker only: exactly one instance, never two during a rollout (Celery beat)")
@@ -1006,7 +1006,7 @@ class Bucket(Strict):
         default=None,
         description="Serve its objects on the domain through the CDN (CloudFront with origin access control on AWS, a Cloud "
         "CDN backend bucket on GCP), the bucket staying private: only the CDN reads it. Cached for an hour at the edge; "
-        "after uploading a new build, invalidate (README, Static sites). Needs `domain`",
+        "after uploading a new build, invalidate (README, CDN, static sites and access lists). Needs `domain`",
         json_schema_extra={"docs_default": "none: not served"},
     )
 

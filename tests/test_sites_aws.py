@@ -120,6 +120,7 @@ def test_every_name_points_at_the_distribution(cdn: Rendering) -> None:
     for record in records:
         (alias,) = record.inputs["aliases"]
         assert alias["name"] == answered(distribution)["domainName"] and alias["zoneId"] == "Z2FDTNDATAQYW2"
+        assert alias["evaluateTargetHealth"] is False, "Route 53 refuses target health on a CloudFront alias"
     assert distribution.inputs["aliases"] == ["app.example.com"]
 
 

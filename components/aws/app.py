@@ -192,7 +192,7 @@ class AwsApp(pulumi.ComponentResource):
                 edge.validation_fqdns,
                 opts=child,
             )
-            edge.point_names_at(cdn.distribution.domain_name, cdn.distribution.hosted_zone_id, ipv6=True)
+            edge.point_names_at(cdn.distribution.domain_name, cdn.distribution.hosted_zone_id, cdn=True)
             buckets.admit_cdn(cdn.site_reader)
         # Made before the services: a release ECS shifts is rolled back by the load balancer's alarms.
         alarms = Alarms(name, app.alerts, account_id, protect=app.protect, events=bool(app.jobs), opts=child)

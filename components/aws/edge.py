@@ -347,21 +347,23 @@ class Edge(pulumi.ComponentResource):
         )
         return validation.certificate_arn
 
-    def point_names_at(self, dns_name: pulumi.Input[str], zone_id: pulumi.Input[str], ipv6: bool = False) -> None:
+    def point_names_at(self, dns_name: pulumi.Input[str], zone_id: pulumi.Input[str], cdn: bool = False) -> None:
         """Alias records for every name of the domain in its zone (none without `domain.zone`), to the load balancer or to
-        the CDN in front of it (`ipv6`: AAAA records too). Each keeps its name whichever it points at, so putting the CDN in
-        front or taking it away updates the records in place rather than deleting the name's record after writing it."""
+        the CDN in front of it (`cdn`: AAAA records too, and no target health, which Route 53 refuses for a CloudFront
+        target: Route 53 API reference, AliasTarget, EvaluateTargetHealth). Each keeps its name whichever it points at, so
+        putting the CDN in front or taking it away updates the records in place rather than deleting the name's record
+        after writing it."""
         if self._domain is None or self._zone_id is None:
             return
         for host in self._domain.names:
             suffix = "" if host == self._domain.name else f"-{host_slug(host)}"
-            for record_type in ("A", "AAAA") if ipv6 else ("A",):
+            for record_type in ("A", "AAAA") if cdn else ("A",):
                 aws.route53.Record(
                     f"{self._name}-alias{suffix}" + ("-ipv6" if record_type == "AAAA" else ""),
                     zone_id=self._zone_id,
                     name=host,
                     type=record_type,
-                    aliases=[{"name": dns_name, "zone_id": zone_id, "evaluate_target_health": True}],
+                    aliases=[{"name": dns_name, "zone_id": zone_id, "evaluate_target_health": not cdn}],
                     opts=pulumi.ResourceOptions(parent=self),
                 )
 

@@ -108,6 +108,8 @@ class _Edge:
     domain: str = ""
     cdn: set[str] = field(default_factory=set)  # services behind the CDN
     routes: dict[str, list[str]] = field(default_factory=dict)  # service -> paths
+    front: str = ""  # a CDN in front of the whole edge (CloudFront)
+    sites: dict[str, str] = field(default_factory=dict)  # bucket -> its path, served through the CDN
 
 
 def _aws_edge(g: _Graph) -> _Edge | None:
@@ -121,6 +123,13 @@ def _aws_edge(g: _Graph) -> _Edge | None:
         edge.waf = f"AWS WAF<br/>{len(rules)} rule groups"
     aliases = [r for r in g.rendering.of_type("aws:route53/record:Record") if r.inputs.get("aliases")]
     edge.domain = str(aliases[0].inputs.get("name", "")).rstrip(".") if aliases else ""
+    for distribution in g.rendering.of_type("aws:cloudfront/distribution:Distribution"):
+        # CloudFront in front of everything: which paths it caches is the model's (`cdn`), which buckets it serves the
+        # distribution's origins.
+        edge.front = "CloudFront"
+        edge.cdn = {n for n, svc in g.app.public_services.items() if svc.cdn}
+        origins = {str(o.get("originId")) for o in distribution.inputs.get("origins") or []}
+        edge.sites = {n: site.path for n, site in g.app.sites.items() if f"site-{n}" in origins}
     services = g.rendering.of_type("aws:ecs/service:Service")
 
     def service_of(group: Resource) -> str | None:
@@ -157,6 +166,14 @@ def _gcp_edge(g: _Graph) -> _Edge | None:
     for backend in backends:
         if backend.inputs.get("enableCdn") and g.workload_of(backend):
             edge.cdn.add(str(g.workload_of(backend)))
+    # A site is a backend bucket with Cloud CDN on the bucket the model serves.
+    served = {str(b.inputs.get("bucketName")) for b in g.rendering.of_type("gcp:compute/backendBucket:BackendBucket")}
+    buckets = {r.name: r for r in g.rendering.of_type("gcp:storage/bucket:Bucket")}
+    edge.sites = {
+        n: site.path
+        for n, site in g.app.sites.items()
+        if f"{g.app.name}-{n}" in buckets and str(buckets[f"{g.app.name}-{n}"].inputs.get("name")) in served
+    }
 
     def service_of(value: Any) -> str | None:
         backend = g.by_id(value, "gcp:compute/backendService:BackendService")
@@ -331,14 +348,19 @@ def diagram(rendering: Rendering, app: App) -> str:
     if edge is not None:
         out.append('  users(("Internet"))')
         out.append('  subgraph edge["Edge"]')
+        if edge.front:
+            out.append(f"    cdn[[{_label(edge.front, edge.domain)}]]")
         if edge.waf:
             out.append(f"    waf{{{{{_label(edge.waf)}}}}}")
-        out.append(f"    lb[{_label(edge.balancer, edge.domain)}]")
-        if edge.cdn:
+        out.append(f"    lb[{_label(edge.balancer, '' if edge.front else edge.domain)}]")
+        if (edge.cdn or edge.sites) and not edge.front:
             out.append(f"    cdn[[{_label('Cloud CDN')}]]")
         out.append("  end")
         entry = "lb"
-        g.edges += ["  users --> waf", "  waf --> lb"] if edge.waf else ["  users --> lb"]
+        first = "cdn" if edge.front else "users"
+        if edge.front:
+            g.edges.append("  users --> cdn")
+        g.edges += [f"  {first} --> waf", "  waf --> lb"] if edge.waf else [f"  {first} --> lb"]
 
     services = {n: s for n, s in sorted(app.services.items()) if _present(g, n)}
     jobs = {n: j for n, j in sorted(app.jobs.items()) if _present(g, n)}
@@ -381,10 +403,19 @@ def diagram(rendering: Rendering, app: App) -> str:
                 continue
             paths = ", ".join(_collapse(sorted(edge.routes[name], key=lambda p: (p == "/", p))))
             target = node_id("svc", name)
-            if name in edge.cdn:
+            if name in edge.cdn and edge.front:
+                g.edges.append(f'  {entry} -- "{paths}, cached" --> {target}')
+            elif name in edge.cdn:
                 g.edges += [f'  {entry} -- "{paths}" --> cdn', f"  cdn --> {target}"]
             else:
                 g.edges.append(f'  {entry} -- "{paths}" --> {target}')
+        for bucket, path in sorted(edge.sites.items()):
+            # CloudFront reads the bucket itself; on GCP the load balancer's backend bucket, through Cloud CDN.
+            g.edges += (
+                [f'  cdn -- "{path}" --> {node_id("bucket", bucket)}']
+                if edge.front
+                else [f'  {entry} -- "{path}" --> cdn', f"  cdn --> {node_id('bucket', bucket)}"]
+            )
     for name in jobs:
         g.edges.append(f'  scheduler -- "{_cron_label(g, name)}" --> {node_id("job", name)}')
     for name, svc in services.items():

@@ -20,6 +20,8 @@ from components.aws.cdn import (
     VIEWER_IP_HEADER,
     single_page_code,
 )
+from stacks.config import PROJECT, load
+from stacks.diagram import diagram
 from stacks.offline import CloudMocks, Rendering, Resource
 from stacks.plan import changed_keys, plan
 from tests.harness import config_error, render_shared, stack_app
@@ -262,3 +264,12 @@ def test_aws_refuses_a_path_cached_on_one_host_and_not_another() -> None:
     assert "services.web.cdn: on AWS, CloudFront caches a path on every host alike, and '/' is also served by 'api'" in config_error(
         with_cdn(two_hosts)
     )
+
+
+def test_the_diagram_puts_cloudfront_in_front_and_draws_the_site(cdn: Rendering) -> None:
+    app = with_cdn()
+    text = diagram(cdn, load({f"{PROJECT}:{k}": v for k, v in app.items()}, []).app)
+    assert 'cdn[["CloudFront<br/>app.example.com"]]' in text
+    assert "  users --> cdn\n  cdn --> waf\n  waf --> lb" in text
+    assert '  lb -- "/, cached" --> svc_web' in text and '  lb -- "/api" --> svc_api' in text
+    assert '  cdn -- "/admin" --> bucket_admin' in text

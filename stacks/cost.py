@@ -204,6 +204,7 @@ FREE: dict[str, str] = {
     "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": "no charge",
     "gcp:cloudrunv2/jobIamMember:JobIamMember": "no charge",
     "gcp:cloudrunv2/serviceIamMember:ServiceIamMember": "no charge",
+    "gcp:compute/backendBucketSignedUrlKey:BackendBucketSignedUrlKey": "no charge",
     "gcp:compute/managedSslCertificate:ManagedSslCertificate": "Google-managed certificates are free",
     "gcp:compute/network:Network": "no charge",
     "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup": "serverless NEGs are not billed",
@@ -226,6 +227,7 @@ FREE: dict[str, str] = {
     "gcp:sql/user:User": "billed with its instance",
     "gcp:storage/bucketIAMMember:BucketIAMMember": "no charge",
     "gcp:pubsub/topicIAMMember:TopicIAMMember": "no charge",
+    "random:index/randomBytes:RandomBytes": "no cloud object",
     "random:index/randomId:RandomId": "no cloud object",
     "random:index/randomPassword:RandomPassword": "no cloud object",
 }
@@ -260,6 +262,8 @@ USAGE: dict[str, str] = {
     "aws:servicediscovery/service:Service": "Cloud Map: billed per registered instance and per lookup; not in the price table",
     "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": "billed as log ingestion of the WAF's request logs; volume unknown",
     "gcp:artifactregistry/repository:Repository": "billed per GB of images stored beyond 0.5 GB; the image volume is not known",
+    "gcp:compute/backendBucket:BackendBucket": "Cloud CDN: billed per GB served from the cache, per GB of cache fill and per "
+    "lookup; the traffic is not known",
     "gcp:storage/bucket:Bucket": "billed per GB stored and per operation; the data volume is not known",
     "gcp:monitoring/alertPolicy:AlertPolicy": "Cloud Monitoring alerting is billed per condition and per time series it reads; "
     "not in the price table",

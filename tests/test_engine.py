@@ -53,7 +53,8 @@ def longest(cloud: str) -> dict[str, Any]:
         "name": LONG_APP,
         "cloud": cloud,
         "services": {
-            "frontend-web-server1": {**service, "kind": "http", "port": 3000, "routes": ["/"]},
+            # Cached at the edge (CloudFront on AWS, Cloud CDN on GCP), beside a site bucket: their names are made too.
+            "frontend-web-server1": {**service, "kind": "http", "port": 3000, "routes": ["/"], "cdn": True},
             "backend-api-server-1": {
                 **service,
                 "kind": "http",
@@ -76,7 +77,11 @@ def longest(cloud: str) -> dict[str, Any]:
         "migrate": {"service": "backend-api-server-1", "command": ["migrate"]},
         "database": {"readReplica": True},
         "cache": {},
-        "buckets": {"customer-uploads-eu1": {}, "public-assets-bucket": {"public": True}},
+        "buckets": {
+            "customer-uploads-eu1": {},
+            "public-assets-bucket": {"public": True},
+            "single-page-frontend": {"site": {"path": "/a-rather-long-site-path", "singlePage": True}},
+        },
         "topics": ["order-events-stream1"],
         "secrets": {LONG_SECRET: {}, "SECRET_KEY": {"generate": True}},
         "secretValues": {LONG_SECRET: "planted-value"},

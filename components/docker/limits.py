@@ -63,6 +63,11 @@ def _unsupported(app: App) -> list[str]:
             "buckets: the Docker renderer has no object storage yet; remove the buckets (and `buckets` from the services), or "
             "point the app at a bucket of its own through a secret"
         )
+    for name in app.sites:
+        problems.append(
+            f"buckets.{name}.site: one Docker host has no CDN to serve a bucket's files from; remove site, and serve the files "
+            "from a service (a web server image holding the build, with `routes` for its path)"
+        )
     if app.alerts.model_fields_set:
         problems.append(
             f"alerts: the Docker renderer sets up no alarms or channels; remove {', '.join(sorted(app.alerts.model_fields_set))}"

@@ -80,9 +80,12 @@ class GcpApp(pulumi.ComponentResource):
         buckets = Buckets(name, name, region, app.buckets, app.protect, opts=after_apis, project=project)
 
         called = sorted({callee for svc in app.services.values() for callee in svc.calls})
-        # Looked up only when a service calls another: it is the one part of a run.app URL a name does not give.
+        # Looked up only when a service calls another (it is the one part of a run.app URL a name does not give) or a
+        # bucket is a site (it names Cloud CDN's fill agent, the site bucket's one reader).
         project_number = (
-            gcp.organizations.get_project_output(project_id=project, opts=pulumi.InvokeOptions(parent=self)).number if called else ""
+            gcp.organizations.get_project_output(project_id=project, opts=pulumi.InvokeOptions(parent=self)).number
+            if called or app.sites
+            else ""
         )
         # Pub/Sub topics the services publish to (`grants.publish`); who may publish is each workload's grant.
         topics = {t: gcp.pubsub.Topic(f"{name}-{t}", name=scoped(name, t), opts=after_apis) for t in app.topics}
@@ -216,8 +219,10 @@ class GcpApp(pulumi.ComponentResource):
                 allow_from=app.allow_from,
                 client_ip_header=app.client_ip_header if app.allow_from else None,
                 host_routes=app.host_routes(),
+                sites={n: (site, buckets.buckets[n]) for n, site in app.sites.items()},
+                project_number=project_number,
             )
-            if app.domain is not None and public
+            if app.domain is not None and (public or app.sites)
             else None
         )
         if edge is None and public:
@@ -261,6 +266,9 @@ class GcpApp(pulumi.ComponentResource):
             "cacheHost": cache.instance.host if cache else None,
             "registryUrl": registry.url,
             "buckets": {n: b.name for n, b in buckets.buckets.items()},
+            # The URL map whose Cloud CDN cache to invalidate after uploading a site's build (`gcloud compute url-maps
+            # invalidate-cdn-cache`; AWS exports cdnDomainName likewise). Only with sites: other stacks' outputs are unchanged.
+            **({"cdnUrlMap": edge.url_map.name} if edge is not None and app.sites else {}),
             "migration": migration,
             "dashboardUrl": dashboard.url,
         }

@@ -1,4 +1,5 @@
-"""The public edge: a global external HTTPS load balancer with Cloud Armor, Cloud CDN where a service asks, and DNS.
+"""The public edge: a global external HTTPS load balancer with Cloud Armor, Cloud CDN where a service asks, the
+buckets served as sites (`buckets.<name>.site`), and DNS.
 
 Certificates: a new `domain.name` replaces the Google-managed certificate (`managed.domains` is ForceNew). Its name is
 autonamed, so Pulumi's default create-before-delete creates the new certificate under a new name next to the old
@@ -15,11 +16,12 @@ from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
+import pulumi_random as random
 
 from components.naming import host_slug, short_id
 from stacks.config import ConfigError
 from stacks.engine_tables import AUTONAME_RANDOM_CHARS
-from stacks.model import Domain
+from stacks.model import Domain, Site
 
 # Cloud Armor preconfigured WAF rules (OWASP CRS). Source: Cloud Armor docs, "Preconfigured WAF rules".
 WAF_RULES = (
@@ -55,10 +57,38 @@ SOURCE_RANGES_PER_RULE = 10
 CERTIFICATE_NAME_MAX = 63
 AUTONAME_SUFFIX = 1 + AUTONAME_RANDOM_CHARS
 ALLOW_FROM_PRIORITY = 3000
+# A site's objects stay an hour in Cloud CDN and in browsers (README, "CDN, static sites and access lists at the edge":
+# invalidate after an upload).
+SITE_TTL_SECONDS = 3600
+# What browsers are told to keep a site's files: FORCE_CACHE_ALL replaces the objects' own Cache-Control with
+# `max-age` of the lesser TTL, and an invalidation reaches the CDN, not browsers; five minutes bounds how long a
+# single-page app's index.html stays stale in a browser after a deploy.
+SITE_BROWSER_TTL_SECONDS = 300
+# A Cloud CDN signed request key: 128 bits (Cloud CDN docs, "Use signed URLs": "generating strongly random 128 bits").
+SIGNED_URL_KEY_BYTES = 16
+
+
+def cdn_fill_agent(project_number: str) -> str:
+    """The identity Cloud CDN fills its cache from a private bucket with (Cloud CDN docs, "Use signed URLs", "Configure
+    Cloud Storage permissions": service-PROJECT_NUMBER@cloud-cdn-fill.iam.gserviceaccount.com)."""
+    return f"serviceAccount:service-{project_number}@cloud-cdn-fill.iam.gserviceaccount.com"
+
+
+def base64url(standard: str) -> str:
+    """Standard base64 as RFC 4648 section 5 base64url, unpadded: what a signed URL key's value is (Compute API,
+    backendBuckets.addSignedUrlKey keyValue; the provider's own example passes random_id's unpadded b64_url)."""
+    return standard.rstrip("=").replace("+", "-").replace("/", "_")
+
+
+def site_paths(site: Site) -> list[str]:
+    """The URL map paths a site answers: its path and everything under it; `/*` is everything (a path rule's `*` only
+    ends a path, after a `/`)."""
+    return ["/*"] if site.path == "/" else [site.path, f"{site.path}/*"]
 
 
 class Edge(pulumi.ComponentResource):
     address: gcp.compute.GlobalAddress
+    url_map: gcp.compute.URLMap
     url: pulumi.Output[str]
 
     def __init__(
@@ -75,18 +105,24 @@ class Edge(pulumi.ComponentResource):
         allow_from: Sequence[str] = (),
         client_ip_header: str | None = None,
         host_routes: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+        sites: Mapping[str, tuple[Site, gcp.storage.Bucket]] | None = None,
+        project_number: pulumi.Input[str] | None = None,
     ) -> None:
         """`routes`: (service, path) for `services` (one or more paths each), most specific first, the catch-all `/`
         last (`App.routes_most_specific_first`). The catch-all, or else the last route, answers what no path matches.
         With `waf_mode: count`, Cloud Armor's rules run in preview: matches are logged, nothing is denied. The services in
         `cdn` have Cloud CDN on their backend, caching what their Cache-Control headers allow; the others have none. With
         `allow_from`, Cloud Armor admits only those source ranges; behind them, `client_ip_header` names the client (the rate
-        limit counts it)."""
+        limit counts it). `sites`: buckets served at their path on every name of the domain through Cloud CDN, read by
+        Cloud CDN's fill agent of the project `project_number`; a site at `/` answers what no path matches."""
+        sites = sites or {}
         routed = {service for service, _ in routes}
         # A path once per host (the model checks it with key paths).
         answered = host_routes.values() if host_routes is not None else [routes]
-        if not routes or any(len({p for _, p in r}) != len(r) for r in answered) or routed != set(services):
+        if not (routes or sites) or any(len({p for _, p in r}) != len(r) for r in answered) or routed != set(services):
             raise ValueError(f"Edge {name}: routes name {sorted(routed)}, services are {sorted(services)}; each path goes to one service")
+        if sites and project_number is None:
+            raise ValueError(f"Edge {name}: sites need the project number, which names Cloud CDN's fill agent")
         super().__init__("shipyard:gcp:Edge", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         if waf_mode == "count" and production:
@@ -95,10 +131,11 @@ class Edge(pulumi.ComponentResource):
                 "Set wafMode: block once its logs show no legitimate traffic matched.",
                 resource=self,
             )
-        # `off` (development only): no WAF rules and no rate limit; an access list still needs Cloud Armor.
+        # `off` (development only): no WAF rules and no rate limit; an access list still needs Cloud Armor. Only backend
+        # services take the policy: with sites alone there is nothing to attach it to.
         policy = (
             self._armor(name, preview=waf_mode == "count", allow_from=allow_from, waf=waf_mode != "off", client_ip_header=client_ip_header)
-            if waf_mode != "off" or allow_from
+            if (waf_mode != "off" or allow_from) and services
             else None
         )
         backends: dict[str, gcp.compute.BackendService] = {}
@@ -122,27 +159,55 @@ class Edge(pulumi.ComponentResource):
                 log_config={"enable": True, "sample_rate": 1.0},
                 opts=pulumi.ResourceOptions(parent=neg),
             )
+        buckets = {bucket: self._site_bucket(f"{name}-{bucket}", site_bucket, project_number) for bucket, (_, site_bucket) in sites.items()}
+        # A site answers its path on every name of the domain, so every path matcher has its rule. The longest matching path
+        # wins whatever the order of the rules (Compute API, UrlMap pathMatchers[].pathRules[]: "matches are always done
+        # on the longest-path-first basis"), so a service's longer path under a site's still goes to the service.
+        site_rules: list[dict[str, object]] = []
+        for bucket, (site, _) in sites.items():
+            rule: dict[str, object] = {"paths": site_paths(site), "service": buckets[bucket].id}
+            if site.single_page:
+                # A path without an object: the bucket answers 404 (objectViewer lets the fill agent list, so a missing
+                # object is not a 403), and the load balancer answers the app's index.html with 200 instead (Load
+                # Balancing docs, "Custom error response overview"; global external Application Load Balancer only). On
+                # this path rule alone, never the matcher's default policy: an API's own 404 must stay a 404.
+                rule["custom_error_response_policy"] = {
+                    "error_response_rules": [{"match_response_codes": ["404"], "path": site.index, "override_response_code": 200}],
+                    "error_service": buckets[bucket].id,
+                }
+            site_rules.append(rule)
+        root_site = [bucket for bucket, (site, _) in sites.items() if site.path == "/"]
+        # The site that answers what no path of a host matches when no service does: the one at `/`, else the shortest.
+        fallback_site = min(sites, key=lambda b: len(sites[b][0].path)) if sites else None
+
         # Hosts answering the same routes share a path matcher; the domain's own name's is `routes`.
         by_host = dict(host_routes) if host_routes is not None else {domain.name: list(routes)}
         groups: dict[tuple[tuple[str, str], ...], list[str]] = {}
         for host in domain.names:
             groups.setdefault(tuple(by_host[host]), []).append(host)
 
-        def default_of(answered: Sequence[tuple[str, str]]) -> gcp.compute.BackendService:
+        def default_of(answered: Sequence[tuple[str, str]]) -> pulumi.Output[str]:
+            # A site at `/` takes what no path matches (the model refuses a service route `/` next to it).
+            if root_site:
+                return buckets[root_site[0]].id
+            if not answered:
+                assert fallback_site is not None
+                return buckets[fallback_site].id
             catch_all = [n for n, route in answered if route == "/"]
-            return backends[catch_all[0] if catch_all else answered[-1][0]]
+            return backends[catch_all[0] if catch_all else answered[-1][0]].id
 
         matchers = [
             {
                 "name": "routes" if index == 0 else f"routes-{index + 1}",
-                "default_service": default_of(answered).id,
-                "path_rules": [{"paths": [route, f"{route}/*"], "service": backends[n].id} for n, route in answered if route != "/"],
+                "default_service": default_of(answered),
+                "path_rules": [{"paths": [route, f"{route}/*"], "service": backends[n].id} for n, route in answered if route != "/"]
+                + site_rules,
             }
             for index, answered in enumerate(groups)
         ]
-        url_map = gcp.compute.URLMap(
+        self.url_map = gcp.compute.URLMap(
             name,
-            default_service=default_of(by_host[domain.name]).id,
+            default_service=default_of(by_host[domain.name]),
             host_rules=[
                 {"hosts": hosts, "path_matcher": matcher["name"]} for hosts, matcher in zip(groups.values(), matchers, strict=True)
             ],
@@ -164,7 +229,7 @@ class Edge(pulumi.ComponentResource):
         ssl_policy = gcp.compute.SSLPolicy(name, min_tls_version="TLS_1_2", profile="MODERN", opts=child)
         self.address = gcp.compute.GlobalAddress(name, address_type="EXTERNAL", ip_version="IPV4", opts=child)
         https_proxy = gcp.compute.TargetHttpsProxy(
-            name, url_map=url_map.id, ssl_certificates=[c.id for c in certificates], ssl_policy=ssl_policy.id, opts=child
+            name, url_map=self.url_map.id, ssl_certificates=[c.id for c in certificates], ssl_policy=ssl_policy.id, opts=child
         )
         gcp.compute.GlobalForwardingRule(
             f"{name}-https",
@@ -210,6 +275,60 @@ class Edge(pulumi.ComponentResource):
             )
         self.url = pulumi.Output.from_input(f"https://{domain.name}")
         self.register_outputs({"address": self.address.address, "url": self.url})
+
+    def _site_bucket(self, name: str, bucket: gcp.storage.Bucket, project_number: pulumi.Input[str] | None) -> gcp.compute.BackendBucket:
+        """A site's bucket behind Cloud CDN, the bucket staying private: only Cloud CDN's fill agent may read it.
+
+        Not behind Cloud Armor: a backend bucket takes no backend security policy (only an edge policy, which has no WAF
+        rules or rate limits; Cloud Armor docs, "Security policy overview", policy types), so a site has neither the WAF
+        nor the rate limit of the services. It serves static files from the cache; that is accepted.
+        """
+        backend = gcp.compute.BackendBucket(
+            name,
+            bucket_name=bucket.name,
+            enable_cdn=True,
+            cdn_policy={
+                # FORCE_CACHE_ALL: Cloud Storage serves an object that allUsers may not read with `Cache-Control: private,
+                # max-age=0` unless its metadata says otherwise (Cloud Storage docs, "Object metadata", Cache-Control),
+                # which CACHE_ALL_STATIC and USE_ORIGIN_HEADERS obey, so they would cache nothing. A site holds only what
+                # anyone may read, so caching every response is safe (Cloud CDN docs, "Use cache modes": not for private,
+                # per-user content). Every object is cached `default_ttl`, and browsers are told the lesser of it and
+                # `client_ttl` (Cloud CDN docs, "Change TTL settings and overrides"). No max_ttl: the API takes it only
+                # with CACHE_ALL_STATIC (its error "max_ttl must be specified with CACHE_ALL_STATIC",
+                # hashicorp/terraform-provider-google#16935; the provider's encoder drops it under FORCE_CACHE_ALL,
+                # magic-modules mmv1/templates/terraform/encoders/compute_backend_bucket.go.tmpl).
+                "cache_mode": "FORCE_CACHE_ALL",
+                "default_ttl": SITE_TTL_SECONDS,
+                "client_ttl": SITE_BROWSER_TTL_SECONDS,
+            },
+            # Brotli or gzip as the client accepts (Cloud CDN docs, "Dynamic compression").
+            compression_mode="AUTOMATIC",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        # Google creates Cloud CDN's fill agent only once a first signed request key is added to a backend bucket of the
+        # project, and granting it a role before fails (Cloud CDN docs, "Use signed URLs", "Configure Cloud Storage
+        # permissions"). The key is for that alone: nothing signs URLs with it, and unsigned requests are still
+        # served ("Cloud CDN doesn't block requests without a Signature query parameter"). Marked secret, though it
+        # guards nothing a site does not serve to anyone; pulumi-random also makes RandomBytes' base64 its resource id,
+        # which the state keeps in plain text (pulumi-random provider/resources.go, computeRandomBytesID).
+        key_bytes = random.RandomBytes(name, length=SIGNED_URL_KEY_BYTES, opts=pulumi.ResourceOptions(parent=backend))
+        key = gcp.compute.BackendBucketSignedUrlKey(
+            name,
+            backend_bucket=backend.name,
+            key_value=pulumi.Output.secret(key_bytes.base64.apply(base64url)),
+            opts=pulumi.ResourceOptions(parent=backend),
+        )
+        # objectViewer, not legacyObjectReader: it also lists, so Cloud Storage answers a missing object 404, not 403,
+        # which a single-page app's fallback matches (Cloud Storage docs, "IAM roles for Cloud Storage").
+        assert project_number is not None
+        gcp.storage.BucketIAMMember(
+            f"{name}-cdn-fill",
+            bucket=bucket.name,
+            role="roles/storage.objectViewer",
+            member=pulumi.Output.from_input(project_number).apply(cdn_fill_agent),
+            opts=pulumi.ResourceOptions(parent=backend, depends_on=[key]),
+        )
+        return backend
 
     def _managed_zone(self, zone: str) -> pulumi.Input[str]:
         """`domain.zone` is a managed zone's name (no dots) or its DNS name (`example.com`), looked up here."""

@@ -121,6 +121,30 @@ RULES: dict[str, TypeRule] = {
         source=f"{TF}cloudscheduler/resource_cloud_scheduler_job.go; {SET_AUTONAMING}; "
         "Cloud Scheduler API Job.name: JOB_ID letters, numbers, hyphens, underscores, at most 500",
     ),
+    "gcp:compute/backendBucket:BackendBucket": TypeRule(
+        name_key="name",
+        autonamed=True,
+        max_length=63,
+        pattern=RFC1035_63,
+        # params is ForceNew as a block, and so is its only child params.resourceManagerTags. bucketName, cdnPolicy,
+        # enableCdn and compressionMode update in place.
+        replace_on=("name", "params", "project"),
+        source=f"{TF}compute/resource_compute_backend_bucket.go (ForceNew: name, params, params.resource_manager_tags, "
+        "project); magic-modules mmv1/products/compute/BackendBucket.yaml (name immutable, regex RFC1035 1-63); "
+        f"{SET_AUTONAMING} (resources.go maps no Fields for google_compute_backend_bucket)",
+    ),
+    "gcp:compute/backendBucketSignedUrlKey:BackendBucketSignedUrlKey": TypeRule(
+        # The key's name on its backend bucket (the API's keyName), unique within that backend only.
+        name_key="name",
+        autonamed=True,
+        max_length=63,
+        pattern=RFC1035_63,
+        # The whole resource is immutable: a new key value is a new key (delete, then add).
+        replace_on=("backendBucket", "keyValue", "name", "project"),
+        source=f"{TF}compute/resource_compute_backend_bucket_signed_url_key.go (ForceNew: backend_bucket, key_value, name, "
+        "project; key_value Sensitive); magic-modules mmv1/products/compute/BackendBucketSignedUrlKey.yaml (immutable: "
+        f"true; name regex RFC1035 1-63); {SET_AUTONAMING} (resources.go maps no Fields for it)",
+    ),
     "gcp:compute/backendService:BackendService": TypeRule(
         name_key="name",
         autonamed=True,

@@ -136,6 +136,13 @@ RULES: dict[str, TypeRule] = {
     "pulumi:providers:random": TypeRule(
         source="pulumi-terraform-bridge DiffConfig; pulumi-random provider/resources.go sets no ForcesProviderReplace",
     ),
+    "random:index/randomBytes:RandomBytes": TypeRule(
+        # keepers: RequiresReplace (not the IfValuesNotNull form RandomId uses). base64 and hex are Sensitive.
+        replace_on=("keepers", "length"),
+        source=f"{RANDOM}resource_bytes.go (terraform-provider-random ad788e2, Jun 2026): RequiresReplace on length and "
+        "keepers; pulumi-random provider/resources.go (f64d872, Aug 2026): no name input, and computeRandomBytesID makes "
+        "the base64 value the resource id",
+    ),
     "random:index/randomId:RandomId": TypeRule(
         # keepers: RequiresReplaceIfValuesNotNull.
         replace_on=("byteLength", "keepers", "prefix"),

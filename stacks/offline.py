@@ -8,6 +8,7 @@ both run stacks through `render()`, so what tests check is what users see.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -487,6 +488,11 @@ _COMPUTED: dict[str, Any] = {
     },
     "random:index/randomPassword:RandomPassword": lambda n, i: {"result": f"generated-{n}"},
     "random:index/randomId:RandomId": lambda n, i: {"hex": "0a1b2c3d", "b64Url": "CGsPPQ"},
+    # The top `length` byte values: their standard base64 (the provider's `base64`) holds `+`, `/` and `=` padding.
+    "random:index/randomBytes:RandomBytes": lambda n, i: {
+        "base64": base64.b64encode(bytes(range(256 - int(i["length"]), 256))).decode(),
+        "hex": bytes(range(256 - int(i["length"]), 256)).hex(),
+    },
     # Docker: a pulled or built image's ID (content-addressed: a new reference is a new ID), and the exit code of a
     # container the provider waited on (`attach`): 0, a release that succeeded.
     "docker:index/remoteImage:RemoteImage": lambda n, i: {"imageId": "sha256:" + hashlib.sha256(str(i.get("name")).encode()).hexdigest()},
@@ -525,7 +531,6 @@ _CALLS: dict[str, Any] = {
         "id": f"headers-{a.get('name')}",
         "name": a.get("name"),
     },
-    "aws:ec2/getManagedPrefixList:getManagedPrefixList": lambda a: {"id": "pl-3b927c52", "name": a.get("name"), "maxEntries": 55},
     "aws:ecr/getAuthorizationToken:getAuthorizationToken": lambda a: {
         "userName": "AWS",
         "password": "mock-token",

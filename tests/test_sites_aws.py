@@ -11,7 +11,6 @@ import pytest
 from pulumi.runtime import mocks as pulumi_mocks
 
 from components.aws.cdn import (
-    AS_THE_ORIGIN_SAYS,
     CERTIFICATE_REGION,
     EVERYTHING_TO_THE_ORIGIN,
     NOT_CACHED,
@@ -61,7 +60,12 @@ def behaviours(rendering: Rendering) -> dict[str, dict[str, Any]]:
 def test_only_the_paths_that_ask_are_cached(cdn: Rendering) -> None:
     paths = behaviours(cdn)
     # The web front end owns `/` and asks; the API does not, and is never cached.
-    assert paths["default"]["cachePolicyId"] == f"cache-{AS_THE_ORIGIN_SAYS}"
+    cached = cdn.one("aws:cloudfront/cachePolicy:CachePolicy", "pmis-cached")
+    assert paths["default"]["cachePolicyId"] == answered(cached)["id"]
+    # One answer per credential: an answer marked public for one token is never served to another caller.
+    key = cached.inputs["parametersInCacheKeyAndForwardedToOrigin"]
+    assert "Authorization" in key["headersConfig"]["headers"]["items"] and "Host" in key["headersConfig"]["headers"]["items"]
+    assert cached.inputs["defaultTtl"] == 0, "nothing is cached without the origin's Cache-Control"
     assert paths["/api"]["cachePolicyId"] == paths["/api/*"]["cachePolicyId"] == f"cache-{NOT_CACHED}"
     for pattern in ("default", "/api", "/api/*"):
         behaviour = paths[pattern]
@@ -79,21 +83,35 @@ def test_behaviours_are_most_specific_first(cdn: Rendering) -> None:
 
 
 def test_the_load_balancer_answers_only_this_distribution(cdn: Rendering) -> None:
-    group = cdn.one("aws:ec2/securityGroup:SecurityGroup", "pmis-load-balancer").inputs
-    (rule,) = group["ingress"]
-    assert rule["fromPort"] == rule["toPort"] == 443 and rule["prefixListIds"] == ["pl-3b927c52"]
-    assert "cidrBlocks" not in rule and "ipv6CidrBlocks" not in rule, "no address outside CloudFront's"
     origin = next(o for o in cdn.one(DISTRIBUTION, "pmis").inputs["origins"] if o["originId"] == "load-balancer")
     (header,) = origin["customHeaders"]
     assert origin["customOriginConfig"]["originProtocolPolicy"] == "https-only"
     # The web ACL turns away whatever lacks the distribution's header, with exactly its secret; first, and blocking.
-    acl = cdn.one("aws:wafv2/webAcl:WebAcl", "pmis").inputs["rules"]
-    first = min(acl, key=lambda r: r["priority"])
+    acl = cdn.one("aws:wafv2/webAcl:WebAcl", "pmis")
+    first = min(acl.inputs["rules"], key=lambda r: r["priority"])
     match = first["statement"]["notStatement"]["statement"]["byteMatchStatement"]
     assert match["fieldToMatch"]["singleHeader"]["name"] == header["name"].lower() == ORIGIN_HEADER.lower()
     assert match["searchString"] == header["value"] and match["positionalConstraint"] == "EXACTLY"
     assert first["action"] == {"block": {}}
-    assert len({r["priority"] for r in acl}) == len(acl), "WAF refuses two rules at one priority"
+    assert len({r["priority"] for r in acl.inputs["rules"]}) == len(acl.inputs["rules"]), "WAF refuses two rules at one priority"
+    assert "rules" in acl.secret_inputs and "origins" in cdn.one(DISTRIBUTION, "pmis").secret_inputs, "a secret in the state"
+    # Its logs keep the header out, as they keep credentials out.
+    logging = cdn.one("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "pmis").inputs
+    assert {"singleHeader": {"name": ORIGIN_HEADER.lower()}} in logging["redactedFields"]
+
+
+def test_the_origin_check_starts_once_the_names_point_at_the_distribution(cdn: Rendering) -> None:
+    """On the run that puts CloudFront in front of a live stack, the viewers still sent to the load balancer get through
+    until the names move; the security group is left as it was, so nothing cuts them off earlier."""
+    acl = cdn.one("aws:wafv2/webAcl:WebAcl", "pmis")
+    records = {r.urn for r in cdn.of_type(RECORD) if r.name.startswith("pmis-alias")}
+    assert records and records <= set(acl.dependencies)
+    before = stack_app("aws-prod")
+    result = plan(render_shared(before), cdn, changed_keys(before, with_cdn()))
+    group = [
+        s for s in result.steps if s.resource.type == "aws:ec2/securityGroup:SecurityGroup" and s.resource.name == "pmis-load-balancer"
+    ]
+    assert [s.action for s in group] in ([], ["same"]), group
 
 
 def test_the_origin_check_blocks_even_while_the_waf_only_counts() -> None:
@@ -138,20 +156,13 @@ def test_putting_the_cdn_in_front_updates_the_records_in_place() -> None:
 
 
 def test_the_certificate_is_in_us_east_1_and_validated_by_the_same_records(cdn: Rendering) -> None:
-    certificate = cdn.one("aws:acm/certificate:Certificate", "pmis-cdn")
-    provider = provider_of(cdn, certificate)
-    assert provider.inputs["region"] == CERTIFICATE_REGION
+    assert cdn.one("aws:acm/certificate:Certificate", "pmis-cdn").inputs["region"] == CERTIFICATE_REGION
+    assert cdn.one("aws:acm/certificateValidation:CertificateValidation", "pmis-cdn").inputs["region"] == CERTIFICATE_REGION
+    assert "region" not in cdn.one("aws:acm/certificate:Certificate", "pmis").inputs, "the load balancer's stays in the stack's"
     regional = cdn.one("aws:acm/certificateValidation:CertificateValidation", "pmis").inputs["validationRecordFqdns"]
     assert cdn.one("aws:acm/certificateValidation:CertificateValidation", "pmis-cdn").inputs["validationRecordFqdns"] == regional
     viewer = cdn.one(DISTRIBUTION, "pmis").inputs["viewerCertificate"]
     assert viewer["sslSupportMethod"] == "sni-only" and viewer["minimumProtocolVersion"] == "TLSv1.2_2021"
-
-
-def provider_of(rendering: Rendering, resource: Resource) -> Resource:
-    assert resource.provider, f"{resource.name} uses the default provider"
-    # A provider reference is `<urn>::<id>`.
-    (provider,) = [r for r in rendering.resources if r.urn == resource.provider.rsplit("::", 1)[0]]
-    return provider
 
 
 def test_a_site_bucket_is_private_and_read_by_this_distribution_only(cdn: Rendering) -> None:
@@ -273,3 +284,16 @@ def test_the_diagram_puts_cloudfront_in_front_and_draws_the_site(cdn: Rendering)
     assert "  users --> cdn\n  cdn --> waf\n  waf --> lb" in text
     assert '  lb -- "/, cached" --> svc_web' in text and '  lb -- "/api" --> svc_api' in text
     assert '  cdn -- "/admin" --> bucket_admin' in text
+
+
+def test_errors_are_not_served_from_the_cache(cdn: Rendering) -> None:
+    responses = cdn.one(DISTRIBUTION, "pmis").inputs["customErrorResponses"]
+    assert {r["errorCode"]: r["errorCachingMinTtl"] for r in responses} == {500: 0, 502: 0, 503: 0, 504: 0}
+
+
+def test_a_websocket_longer_than_cloudfront_keeps_one_is_refused() -> None:
+    def long_socket(app: dict[str, Any]) -> None:
+        app["services"]["api"]["websocket"] = {"timeoutSeconds": 3600}
+
+    says = config_error(with_cdn(long_socket))
+    assert "services.api.websocket.timeoutSeconds: behind CloudFront" in says and "at most 600" in says

@@ -9,7 +9,7 @@ import pulumi_aws as aws
 
 from components.aws.buckets import Buckets
 from components.aws.cache import Cache, smallest_node_type
-from components.aws.cdn import CLOUDFRONT_ORIGIN_FACING, LOAD_BALANCER_ORIGIN, Behaviour, Cdn
+from components.aws.cdn import LOAD_BALANCER_ORIGIN, Behaviour, Cdn
 from components.aws.connections import max_connections
 from components.aws.dashboard import Dashboard
 from components.aws.database import Database
@@ -77,13 +77,8 @@ class AwsApp(pulumi.ComponentResource):
         )
         aws.kms.Alias(name, name=f"alias/{scoped(name)}", target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=key))
         network = Network(name, settings, settings.log_retention_days, opts=child, log_key_arn=key.arn)
-        # With CloudFront in front (`cdn`, sites), the load balancer admits CloudFront only, and knows it by a secret header.
-        cdn_prefix_list = (
-            aws.ec2.get_managed_prefix_list_output(name=CLOUDFRONT_ORIGIN_FACING, opts=pulumi.InvokeOptions(parent=self)).id
-            if app.uses_cdn
-            else None
-        )
-        origin_secret = generated_password(f"{name}-origin", self).result if app.uses_cdn else None
+        # With CloudFront in front (`cdn`, sites), the load balancer's web ACL knows it by a secret header.
+        origin_secret = pulumi.Output.secret(generated_password(f"{name}-origin", self).result) if app.uses_cdn else None
         groups = SecurityGroups(
             name,
             network.vpc,
@@ -91,7 +86,6 @@ class AwsApp(pulumi.ComponentResource):
             load_balanced={n: svc.port for n, svc in app.public_services.items() if svc.port is not None},
             opts=child,
             allow_from=app.allow_from,
-            cdn_prefix_list=cdn_prefix_list,
         )
         secrets = AppSecrets(
             name, app.name, app.secrets, secret_values, protect=app.protect, production=app.production, key_arn=key.arn, opts=child
@@ -192,7 +186,8 @@ class AwsApp(pulumi.ComponentResource):
                 edge.validation_fqdns,
                 opts=child,
             )
-            edge.point_names_at(cdn.distribution.domain_name, cdn.distribution.hosted_zone_id, cdn=True)
+            records = edge.point_names_at(cdn.distribution.domain_name, cdn.distribution.hosted_zone_id, cdn=True)
+            edge.guard(after=records or [cdn.distribution])
             buckets.admit_cdn(cdn.site_reader)
         # Made before the services: a release ECS shifts is rolled back by the load balancer's alarms.
         alarms = Alarms(name, app.alerts, account_id, protect=app.protect, events=bool(app.jobs), opts=child)

@@ -8,9 +8,12 @@ When a service sets `cdn` or a bucket is a `site`, every name of the domain reso
 - a site bucket is an S3 origin read through origin access control, the bucket staying private.
 
 CloudFront's behaviours match paths, not hosts, in order; they are listed most specific first, like the listener rules.
-The load balancer admits only CloudFront's origin-facing addresses, and its web ACL turns away requests without the
-origin header this distribution sends (CloudFront developer guide, "Restrict access to Application Load Balancers").
-The web ACL stays on the load balancer: cached answers never reach it, and its rate limit counts the viewer address a
+The load balancer's web ACL turns away every request without the origin header this distribution sends (CloudFront
+developer guide, "Restrict access to Application Load Balancers"), once the domain's names point at the distribution
+(`Edge.guard`). Its security group stays open to the internet on 80 and 443: narrowing it to CloudFront's origin-facing
+prefix list would replace the group, and cut off the viewers, minutes before the distribution is deployed and the names
+point at it, on the run that puts CloudFront in front of a live stack; the header rule is the check that holds. The web
+ACL stays on the load balancer: cached answers never reach it, and its rate limit counts the viewer address a
 CloudFront Function writes (a client cannot set that header: the function overwrites it).
 """
 
@@ -29,19 +32,19 @@ from stacks.model import Domain, Site
 # CloudFront reads certificates from us-east-1 only (ACM user guide, "Supported Regions": "To use an ACM certificate with
 # Amazon CloudFront, you must request or import the certificate in the US East (N. Virginia) region").
 CERTIFICATE_REGION = "us-east-1"
-# The managed prefix list of CloudFront's addresses that reach origins (CloudFront developer guide, "Use the CloudFront
-# managed prefix list").
-CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
 # The header carrying the secret that proves a request came through this distribution, and the one carrying the viewer's
 # address for the rate limit (written by the viewer-address function below).
 ORIGIN_HEADER = "X-Origin-Verify"
 VIEWER_IP_HEADER = "X-Viewer-Ip"
 # AWS-managed policies, looked up by name (CloudFront developer guide, "Use managed cache policies" and "Use managed
-# origin request policies"): not cached at all; cached as the origin's Cache-Control says, with the Host and the query
-# string in the key (so two hosts never share an answer); every viewer header, cookie and query string sent to the origin.
+# origin request policies"): not cached at all; every viewer header, cookie and query string sent to the origin.
 NOT_CACHED = "Managed-CachingDisabled"
-AS_THE_ORIGIN_SAYS = "Managed-UseOriginCacheControlHeaders-QueryStrings"
 EVERYTHING_TO_THE_ORIGIN = "Managed-AllViewer"
+# A `cdn` service's paths: the managed UseOriginCacheControlHeaders-QueryStrings policy's key (Host, Origin and the method
+# overrides, every cookie and query string), plus Authorization. The managed policy leaves Authorization out of the key
+# while AllViewer still sends it to the origin, so an answer to one credential that says `public` would be served to
+# callers with another or none (CloudFront developer guide, "HTTP 401 status codes" and "Use managed cache policies").
+CACHE_KEY_HEADERS = ("Authorization", "Host", "Origin", "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")
 # HSTS, nosniff, frame and referrer headers on a site's answers (CloudFront developer guide, "Use managed response headers
 # policies", SecurityHeadersPolicy). Not on the services' answers, whose headers are the app's own.
 SITE_HEADERS = "Managed-SecurityHeadersPolicy"
@@ -121,29 +124,44 @@ class Cdn(pulumi.ComponentResource):
             raise ValueError(f"Cdn {name}: each path once; got {paths}")
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOptions(parent=self)
-        # An explicit provider reads credentials as the default one does (environment, shared files), and the stack's
-        # `aws:profile` when it sets one; it does not read the stack's other `aws:` settings.
-        us_east_1 = aws.Provider(
-            f"{name}-{CERTIFICATE_REGION}", region=CERTIFICATE_REGION, profile=pulumi.Config("aws").get("profile"), opts=child
-        )
+        # In us-east-1 through the resource's own `region` (pulumi-aws 7): the stack's provider, credentials and default
+        # tags, no second provider to configure.
         certificate = aws.acm.Certificate(
             f"{name}-cdn",
+            region=CERTIFICATE_REGION,
             domain_name=domain.name,
             subject_alternative_names=domain.aliases or None,
             validation_method="DNS",
-            opts=pulumi.ResourceOptions(parent=self, provider=us_east_1),
+            opts=child,
         )
         validation = aws.acm.CertificateValidation(
             f"{name}-cdn",
+            region=CERTIFICATE_REGION,
             certificate_arn=certificate.arn,
             validation_record_fqdns=list(validation_fqdns) or None,
-            opts=pulumi.ResourceOptions(parent=certificate, provider=us_east_1),
+            opts=pulumi.ResourceOptions(parent=certificate),
         )
 
         def cache_policy(policy: str) -> pulumi.Output[str]:
             return aws.cloudfront.get_cache_policy_output(name=policy, opts=invoke).apply(lambda p: str(p.id))
 
-        not_cached, as_the_origin_says = cache_policy(NOT_CACHED), cache_policy(AS_THE_ORIGIN_SAYS)
+        not_cached = cache_policy(NOT_CACHED)
+        as_the_origin_says = aws.cloudfront.CachePolicy(
+            f"{name}-cached",
+            comment="Cached as the origin's Cache-Control says; one answer per credential, host, cookie and query string",
+            # Nothing without Cache-Control; up to a year with it.
+            default_ttl=0,
+            min_ttl=0,
+            max_ttl=SITE_MAX_TTL_SECONDS,
+            parameters_in_cache_key_and_forwarded_to_origin={
+                "cookies_config": {"cookie_behavior": "all"},
+                "headers_config": {"header_behavior": "whitelist", "headers": {"items": list(CACHE_KEY_HEADERS)}},
+                "query_strings_config": {"query_string_behavior": "all"},
+                "enable_accept_encoding_brotli": True,
+                "enable_accept_encoding_gzip": True,
+            },
+            opts=child,
+        ).id
         everything = aws.cloudfront.get_origin_request_policy_output(name=EVERYTHING_TO_THE_ORIGIN, opts=invoke).apply(lambda p: str(p.id))
         viewer_ip = aws.cloudfront.Function(
             f"{name}-viewer-ip",
@@ -242,13 +260,17 @@ class Cdn(pulumi.ComponentResource):
         self.distribution = aws.cloudfront.Distribution(
             name,
             enabled=True,
-            comment=f"{name}: {', '.join(domain.names)}",
+            # At most 128 characters (terraform-provider-aws cloudfront/distribution.go), so not the domain's names.
+            comment=f"{name}: the domain's CDN",
             aliases=domain.names,
             origins=origins,
             default_cache_behavior=default,
             ordered_cache_behaviors=ordered,
             # A site at `/` answers the bare domain with its index.
             default_root_object="index.html" if any(b.path == "/" and b.origin != LOAD_BALANCER_ORIGIN for b in behaviours) else None,
+            # CloudFront keeps an error 10 s by default (CloudFront developer guide, "Control how long CloudFront caches
+            # errors"): a 502 during a release would be served from the cache after the service recovered.
+            custom_error_responses=[{"error_code": code, "error_caching_min_ttl": 0} for code in (500, 502, 503, 504)],
             http_version="http2and3",
             is_ipv6_enabled=True,
             price_class="PriceClass_All",

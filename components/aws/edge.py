@@ -11,7 +11,7 @@ internal/service/acm/certificate.go, resourceCertificateDelete, certificateCross
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import pulumi
@@ -213,9 +213,10 @@ class Edge(pulumi.ComponentResource):
                 "Set wafMode: block once its logs show no legitimate traffic matched.",
                 resource=self,
             )
-        if waf_mode != "off":  # `off`: development only (the model refuses it in production)
-            self._firewall(name, waf_mode, log_retention_days, log_key_arn, client_ip_header, origin_secret)
-        elif origin_secret is not None:
+        self._firewall_settings = (waf_mode, log_retention_days, log_key_arn, client_ip_header, origin_secret)
+        if waf_mode != "off" and origin_secret is None:  # `off`: development only (the model refuses it in production)
+            self.guard()
+        elif origin_secret is not None and waf_mode == "off":
             pulumi.log.warn(
                 "wafMode is off: the load balancer admits CloudFront's addresses, and without the web application firewall "
                 "nothing checks that a request came through this stack's distribution rather than another one.",
@@ -347,18 +348,28 @@ class Edge(pulumi.ComponentResource):
         )
         return validation.certificate_arn
 
-    def point_names_at(self, dns_name: pulumi.Input[str], zone_id: pulumi.Input[str], cdn: bool = False) -> None:
+    def guard(self, after: Sequence[pulumi.Resource] = ()) -> None:
+        """The web ACL (none with `wafMode: off`). Behind CloudFront it is made `after` the domain's names point at the
+        distribution: its origin rule turns away every request that does not come through CloudFront, so putting the CDN
+        in front of a live stack must not block the viewers still sent to the load balancer. Those whose resolver keeps
+        the load balancer's address past the record's 60 s are turned away until it expires."""
+        mode, retention, key_arn, client_ip_header, origin_secret = self._firewall_settings
+        if mode != "off":
+            self._firewall(self._name, mode, retention, key_arn, client_ip_header, origin_secret, after)
+
+    def point_names_at(self, dns_name: pulumi.Input[str], zone_id: pulumi.Input[str], cdn: bool = False) -> list[aws.route53.Record]:
         """Alias records for every name of the domain in its zone (none without `domain.zone`), to the load balancer or to
         the CDN in front of it (`cdn`: AAAA records too, and no target health, which Route 53 refuses for a CloudFront
         target: Route 53 API reference, AliasTarget, EvaluateTargetHealth). Each keeps its name whichever it points at, so
         putting the CDN in front or taking it away updates the records in place rather than deleting the name's record
         after writing it."""
+        records: list[aws.route53.Record] = []
         if self._domain is None or self._zone_id is None:
-            return
+            return records
         for host in self._domain.names:
             suffix = "" if host == self._domain.name else f"-{host_slug(host)}"
             for record_type in ("A", "AAAA") if cdn else ("A",):
-                aws.route53.Record(
+                record = aws.route53.Record(
                     f"{self._name}-alias{suffix}" + ("-ipv6" if record_type == "AAAA" else ""),
                     zone_id=self._zone_id,
                     name=host,
@@ -366,6 +377,8 @@ class Edge(pulumi.ComponentResource):
                     aliases=[{"name": dns_name, "zone_id": zone_id, "evaluate_target_health": not cdn}],
                     opts=pulumi.ResourceOptions(parent=self),
                 )
+                records.append(record)
+        return records
 
     def _routes(self, name: str, routes: list[Route], listener: aws.lb.Listener) -> list[aws.lb.ListenerRule]:
         # `routes` is most specific first; the catch-all `/` is the listener's default action, not a rule, unless its
@@ -437,6 +450,7 @@ class Edge(pulumi.ComponentResource):
         log_key_arn: pulumi.Input[str] | None,
         client_ip_header: str | None = None,
         origin_secret: pulumi.Input[str] | None = None,
+        after: Sequence[pulumi.Resource] = (),
     ) -> None:
         counting = mode == "count"
         rules: list[dict[str, object]] = []
@@ -502,7 +516,7 @@ class Edge(pulumi.ComponentResource):
             default_action={"allow": {}},
             rules=rules,
             visibility_config={"cloudwatch_metrics_enabled": True, "metric_name": name, "sampled_requests_enabled": True},
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
         )
         aws.wafv2.WebAclAssociation(name, resource_arn=self.load_balancer.arn, web_acl_arn=acl.arn, opts=pulumi.ResourceOptions(parent=acl))
         # Every request the web ACL sees, with the rule that decided it; WAF adds the log group's resource policy itself.
@@ -517,6 +531,9 @@ class Edge(pulumi.ComponentResource):
             name,
             resource_arn=acl.arn,
             log_destination_configs=[log_group.arn],
-            redacted_fields=[{"single_header": {"name": header}} for header in REDACTED_HEADERS],
+            # Behind CloudFront, its origin header too: the logs would otherwise hold the secret the rule checks.
+            redacted_fields=[
+                {"single_header": {"name": header}} for header in (*REDACTED_HEADERS, *((ORIGIN_HEADER.lower(),) if origin_secret else ()))
+            ],
             opts=pulumi.ResourceOptions(parent=acl),
         )

@@ -307,6 +307,9 @@ def _check_hosts(app: App) -> list[str]:
 # Cache behaviours in one CloudFront distribution. Source: CloudFront developer guide, "Quotas", general quotas on
 # distributions ("Cache behaviors per distribution": 75, adjustable).
 CACHE_BEHAVIOURS_PER_DISTRIBUTION = 75
+# CloudFront closes a WebSocket connection idle this long, and the limit cannot be raised (CloudFront developer guide,
+# "Quotas", WebSocket connections: 10 minutes idle).
+CLOUDFRONT_WEBSOCKET_IDLE_SECONDS = 600
 
 
 def _check_cdn(app: App) -> list[str]:
@@ -323,6 +326,13 @@ def _check_cdn(app: App) -> list[str]:
             problems.append(
                 f"services.{answers[True]}.cdn: on AWS, CloudFront caches a path on every host alike, and {route!r} is also "
                 f"served by {answers[False]!r} without cdn (on another host); set cdn on both, or neither"
+            )
+    for name, svc in app.public_services.items():
+        if svc.websocket is not None and svc.websocket.timeout_seconds > CLOUDFRONT_WEBSOCKET_IDLE_SECONDS:
+            problems.append(
+                f"services.{name}.websocket.timeoutSeconds: behind CloudFront (which `cdn` or a site puts in front of the whole "
+                f"domain) a connection idle for {CLOUDFRONT_WEBSOCKET_IDLE_SECONDS} s is closed; allowed: at most "
+                f"{CLOUDFRONT_WEBSOCKET_IDLE_SECONDS}, with the client pinging more often"
             )
     paths = {*cached_by, *(site.path for site in app.sites.values())}
     behaviours = 1 + 2 * len(paths - {"/"})  # the default behaviour, and two for each other path

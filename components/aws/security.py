@@ -30,12 +30,10 @@ class SecurityGroups(pulumi.ComponentResource):
         load_balanced: Mapping[str, int],
         opts: pulumi.ResourceOptions | None = None,
         allow_from: Sequence[str] = (),
-        cdn_prefix_list: pulumi.Input[str] | None = None,
     ) -> None:
         """A group for each of `workloads` (services and jobs); those in `load_balanced` admit the load balancer on their port.
 
-        The load balancer admits `allow_from` (CIDR ranges) only, or with `cdn_prefix_list` (the id of CloudFront's
-        origin-facing managed prefix list) HTTPS from CloudFront only, or else the whole internet."""
+        The load balancer admits `allow_from` (CIDR ranges) only, or the whole internet when it is empty."""
         workloads = list(workloads)
         strangers = sorted(set(load_balanced) - set(workloads))
         if strangers:
@@ -47,36 +45,21 @@ class SecurityGroups(pulumi.ComponentResource):
         v4 = [r for r in allow_from if ipaddress.ip_network(r).version == 4] if allow_from else [ANYWHERE_V4]
         v6 = [r for r in allow_from if ipaddress.ip_network(r).version == 6] if allow_from else [ANYWHERE_V6]
         source = "the allowed ranges (allowFrom)" if allow_from else "the internet"
-        ingress: list[dict[str, Any]] = [
-            {
-                "protocol": "tcp",
-                "from_port": port,
-                "to_port": port,
-                "cidr_blocks": v4,
-                "ipv6_cidr_blocks": v6,
-                "description": f"{label} from {source}",
-            }
-            for port, label in ((HTTP, "HTTP, redirected to HTTPS"), (HTTPS, "HTTPS"))
-        ]
-        if cdn_prefix_list is not None:
-            # CloudFront reaches the origin over HTTPS only. The list's weight against the group's rule quota is its
-            # maximum size, 55 of the default 60 (VPC user guide, "AWS-managed prefix lists", CloudFront origin-facing),
-            # which this rule alone spends.
-            ingress = [
-                {
-                    "protocol": "tcp",
-                    "from_port": HTTPS,
-                    "to_port": HTTPS,
-                    "prefix_list_ids": [cdn_prefix_list],
-                    "description": "HTTPS from CloudFront's origin-facing addresses",
-                }
-            ]
         self.load_balancer = aws.ec2.SecurityGroup(
             f"{name}-load-balancer",
             vpc_id=vpc.id,
-            # A new description replaces the group (ForceNew), as switching allowFrom or the CDN on or off does.
-            description="Load balancer: HTTPS from CloudFront" if cdn_prefix_list else f"Load balancer: HTTP and HTTPS from {source}",
-            ingress=ingress,
+            description=f"Load balancer: HTTP and HTTPS from {source}",
+            ingress=[
+                {
+                    "protocol": "tcp",
+                    "from_port": port,
+                    "to_port": port,
+                    "cidr_blocks": v4,
+                    "ipv6_cidr_blocks": v6,
+                    "description": f"{label} from {source}",
+                }
+                for port, label in ((HTTP, "HTTP, redirected to HTTPS"), (HTTPS, "HTTPS"))
+            ],
             egress=[
                 {
                     "protocol": "tcp",

@@ -1215,7 +1215,9 @@ def _cidr(value: str) -> str:
 class AwsSettings(Strict):
     region: str = Field(default="us-east-1", description="AWS region: one the provider SDK lists (pulumi_aws's `Region`)")
     vpc_cidr: str = Field(default="10.0.0.0/16", description="The VPC's range: a private /16 to /24, with its prefix length")
-    availability_zones: int = Field(default=2, ge=2, le=3, description="Zones the subnets, NAT gateways and tasks spread over")
+    availability_zones: int = Field(
+        default=2, le=3, description="Zones the subnets, NAT gateways and tasks spread over: 2 or 3", json_schema_extra={"docs_type": "int"}
+    )
     single_nat: bool = Field(default=False, description="One NAT gateway for all zones instead of one per zone")
     public_tasks: bool = Field(
         default=False,
@@ -1247,6 +1249,18 @@ class AwsSettings(Strict):
     )
 
     _cidr_ok = field_validator("vpc_cidr")(classmethod(lambda cls, v: _cidr(v)))
+
+    @field_validator("availability_zones")
+    @classmethod
+    def _two_zones_at_least(cls, value: int) -> int:
+        # ELB API, CreateLoadBalancer: an Application Load Balancer takes subnets in at least two zones; RDS: a DB subnet
+        # group must cover at least two zones (RDS user guide, "Working with a DB instance in a VPC").
+        if value < 2:
+            raise ValueError(
+                "an Application Load Balancer and an RDS subnet group each need subnets in two zones; "
+                "allowed: 2 or 3 (a development stack already runs one NAT gateway, a single-zone database and one cache node)"
+            )
+        return value
 
     @field_validator("region")
     @classmethod

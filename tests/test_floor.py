@@ -76,3 +76,11 @@ def test_production_refuses_the_floor_and_the_policy_pack_catches_it_anyway(aws_
     found = [message for _, message in GUARDS.check(view_of(render_shared(floor("aws-prod")), production=True))]
     assert any("no web ACL" in m for m in found) and any("public IP address" in m for m in found)
     assert list(GUARDS.check(view_of(aws_prod))) == []
+
+
+def test_one_zone_is_refused_on_aws_with_the_reason() -> None:
+    app = stack_app("aws-prod")
+    app["profile"] = "development"
+    app["aws"]["availabilityZones"] = 1
+    says = config_error(app)
+    assert "aws.availabilityZones: an Application Load Balancer and an RDS subnet group each need subnets in two zones" in says

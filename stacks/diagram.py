@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from components.aws.cdn import site_origin
 from stacks.model import App
 from stacks.offline import ROOT, Rendering, Resource
 from stacks.wiring import Needs, needs
@@ -129,7 +130,7 @@ def _aws_edge(g: _Graph) -> _Edge | None:
         edge.front = "CloudFront"
         edge.cdn = {n for n, svc in g.app.public_services.items() if svc.cdn}
         origins = {str(o.get("originId")) for o in distribution.inputs.get("origins") or []}
-        edge.sites = {n: site.path for n, site in g.app.sites.items() if f"site-{n}" in origins}
+        edge.sites = {n: site.path for n, site in g.app.sites.items() if site_origin(n) in origins}
     services = g.rendering.of_type("aws:ecs/service:Service")
 
     def service_of(group: Resource) -> str | None:

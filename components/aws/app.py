@@ -9,7 +9,7 @@ import pulumi_aws as aws
 
 from components.aws.buckets import Buckets
 from components.aws.cache import Cache, smallest_node_type
-from components.aws.cdn import LOAD_BALANCER_ORIGIN, Behaviour, Cdn
+from components.aws.cdn import LOAD_BALANCER_ORIGIN, Behaviour, Cdn, site_origin
 from components.aws.connections import max_connections
 from components.aws.dashboard import Dashboard
 from components.aws.database import Database
@@ -50,7 +50,7 @@ def cdn_behaviours(app: App) -> list[Behaviour]:
     buckets; most specific first."""
     paths = {path: app.services[svc].cdn for svc, path in app.routes_most_specific_first()}
     behaviours = [Behaviour(path, LOAD_BALANCER_ORIGIN, cached) for path, cached in paths.items()]
-    behaviours += [Behaviour(site.path, f"site-{bucket}", True) for bucket, site in app.sites.items()]
+    behaviours += [Behaviour(site.path, site_origin(bucket), True) for bucket, site in app.sites.items()]
     return sorted(behaviours, key=lambda b: (-len(b.path), b.path))
 
 

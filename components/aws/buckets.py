@@ -18,8 +18,9 @@ PUBLIC_READ_TAG = "public-read"
 
 class Buckets(pulumi.ComponentResource):
     buckets: dict[str, aws.s3.Bucket]
-    # A site's bucket policy also admits the CDN, which is made after the buckets: `admit_cdn` writes it.
-    _site_policies: dict[str, tuple[list[dict[str, object]], aws.s3.BucketPublicAccessBlock]]
+    # A site's bucket policy also admits the CDN, which is made after the buckets: `admit_cdn` writes it from these
+    # (logical name, bucket, statements so far, public access block).
+    _site_policies: list[tuple[str, aws.s3.Bucket, list[dict[str, object]], aws.s3.BucketPublicAccessBlock]]
 
     def __init__(
         self,
@@ -31,8 +32,7 @@ class Buckets(pulumi.ComponentResource):
     ) -> None:
         """One S3 bucket per entry of `buckets`, named `<name>-<bucket>`; private ones encrypted with `key_arn`."""
         super().__init__("shipyard:aws:Buckets", name, None, opts)
-        self._site_policies = {}
-        self._name = name
+        self._site_policies = []
         self.buckets = {bucket_name: self._bucket(f"{name}-{bucket_name}", spec, protect, key_arn) for bucket_name, spec in buckets.items()}
         self.register_outputs({n: b.bucket for n, b in self.buckets.items()})
 
@@ -107,7 +107,7 @@ class Buckets(pulumi.ComponentResource):
         if spec.public:
             statements.append({"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": objects})
         if spec.site is not None:
-            self._site_policies[name] = (statements, access_block)
+            self._site_policies.append((name, bucket, statements, access_block))
         else:
             self._policy(name, bucket, statements, access_block)
         return bucket
@@ -128,8 +128,5 @@ class Buckets(pulumi.ComponentResource):
 
     def admit_cdn(self, reader: Callable[[aws.s3.Bucket], dict[str, object]]) -> None:
         """Write each site bucket's policy, with the statement `reader` gives for it (the CDN reading its objects)."""
-        for bucket_name, bucket in self.buckets.items():
-            name = f"{self._name}-{bucket_name}"
-            if name in self._site_policies:
-                statements, access_block = self._site_policies[name]
-                self._policy(name, bucket, [*statements, reader(bucket)], access_block)
+        for name, bucket, statements, access_block in self._site_policies:
+            self._policy(name, bucket, [*statements, reader(bucket)], access_block)

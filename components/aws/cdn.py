@@ -94,6 +94,11 @@ class Behaviour(NamedTuple):
     cached: bool
 
 
+def site_origin(bucket: str) -> str:
+    """The origin id of a site's bucket in the distribution (and in its behaviours)."""
+    return f"site-{bucket}"
+
+
 def patterns(path: str) -> list[str]:
     """CloudFront path patterns for a route: the path itself and everything under it."""
     return [path, f"{path}/*"]
@@ -212,15 +217,16 @@ class Cdn(pulumi.ComponentResource):
             )
             headers = aws.cloudfront.get_response_headers_policy_output(name=SITE_HEADERS, opts=invoke).apply(lambda p: str(p.id))
             for bucket_name, (bucket, site) in sorted(sites.items()):
+                origin = site_origin(bucket_name)
                 origins.append(
                     {
-                        "origin_id": f"site-{bucket_name}",
+                        "origin_id": origin,
                         "domain_name": bucket.bucket_regional_domain_name,
                         "origin_access_control_id": access.id,
                     }
                 )
                 behaviour: dict[str, object] = {
-                    "target_origin_id": f"site-{bucket_name}",
+                    "target_origin_id": origin,
                     "viewer_protocol_policy": "redirect-to-https",
                     "allowed_methods": READ_METHODS,
                     "cached_methods": CACHED_METHODS,
@@ -238,7 +244,7 @@ class Cdn(pulumi.ComponentResource):
                         opts=child,
                     )
                     behaviour["function_associations"] = [{"event_type": "viewer-request", "function_arn": rewrite.arn}]
-                site_behaviour[f"site-{bucket_name}"] = behaviour
+                site_behaviour[origin] = behaviour
 
         def to_origin(b: Behaviour) -> dict[str, object]:
             if b.origin != LOAD_BALANCER_ORIGIN:

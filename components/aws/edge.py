@@ -218,8 +218,8 @@ class Edge(pulumi.ComponentResource):
             self.guard()
         elif origin_secret is not None and waf_mode == "off":
             pulumi.log.warn(
-                "wafMode is off: the load balancer admits CloudFront's addresses, and without the web application firewall "
-                "nothing checks that a request came through this stack's distribution rather than another one.",
+                "wafMode is off: the load balancer stays open to the internet, and without the web application firewall "
+                "nothing turns away requests that did not come through this stack's CloudFront distribution.",
                 resource=self,
             )
         self.register_outputs({"dns_name": self.load_balancer.dns_name, "url": self.url})

@@ -26,6 +26,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.naming import short_id
+from components.paths import path_patterns
 from stacks.engine_tables import AUTONAME_RANDOM_CHARS
 from stacks.model import Domain, Site
 
@@ -97,11 +98,6 @@ class Behaviour(NamedTuple):
 def site_origin(bucket: str) -> str:
     """The origin id of a site's bucket in the distribution (and in its behaviours)."""
     return f"site-{bucket}"
-
-
-def patterns(path: str) -> list[str]:
-    """CloudFront path patterns for a route: the path itself and everything under it."""
-    return [path, f"{path}/*"]
 
 
 class Cdn(pulumi.ComponentResource):
@@ -262,7 +258,7 @@ class Cdn(pulumi.ComponentResource):
 
         root = [b for b in behaviours if b.path == "/"]
         default = to_origin(root[0] if root else Behaviour("/", LOAD_BALANCER_ORIGIN, False))
-        ordered = [{**to_origin(b), "path_pattern": pattern} for b in behaviours if b.path != "/" for pattern in patterns(b.path)]
+        ordered = [{**to_origin(b), "path_pattern": pattern} for b in behaviours if b.path != "/" for pattern in path_patterns(b.path)]
         self.distribution = aws.cloudfront.Distribution(
             name,
             enabled=True,

@@ -20,6 +20,7 @@ import pulumi_aws as aws
 from components.aws.cdn import ORIGIN_HEADER, VIEWER_IP_HEADER
 from components.aws.logs import LOAD_BALANCER_PREFIX, AccessLogs
 from components.naming import host_slug, scoped, short_id
+from components.paths import path_patterns
 from stacks.engine_tables import AUTONAME_RANDOM_CHARS
 from stacks.model import Domain, WebSocket
 
@@ -61,10 +62,6 @@ SHIFTING_PRIORITY_OFFSET = RULE_PRIORITY_STEP // 2
 # Target group names: at most 32 characters. Source: ELB API reference, CreateTargetGroup `Name`.
 TARGET_GROUP_NAME_MAX = 32
 AUTONAME_SUFFIX = 1 + AUTONAME_RANDOM_CHARS  # "-" and the engine's random characters
-
-
-def path_patterns(route: str) -> list[str]:
-    return ["/*"] if route == "/" else [route, f"{route}/*"]
 
 
 # Without long-lived connections: the ALB's default idle timeout, and 30 s for a stopping task to finish its requests.

@@ -7,8 +7,9 @@ import json
 from datetime import UTC, date, datetime
 
 from components.aws.connections import max_connections
-from components.aws.edge import ALTERNATE_SUFFIX, MAX_IDLE_TIMEOUT_SECONDS, path_patterns
+from components.aws.edge import ALTERNATE_SUFFIX, MAX_IDLE_TIMEOUT_SECONDS
 from components.aws.schedule import to_eventbridge
+from components.paths import path_patterns
 from stacks.config import ConfigError
 from stacks.connections import budget_problems
 from stacks.model import App

@@ -19,6 +19,7 @@ import pulumi_gcp as gcp
 import pulumi_random as random
 
 from components.naming import host_slug, short_id
+from components.paths import path_patterns
 from stacks.config import ConfigError
 from stacks.engine_tables import AUTONAME_RANDOM_CHARS
 from stacks.model import Domain, Site
@@ -78,12 +79,6 @@ def base64url(standard: str) -> str:
     """Standard base64 as RFC 4648 section 5 base64url, unpadded: what a signed URL key's value is (Compute API,
     backendBuckets.addSignedUrlKey keyValue; the provider's own example passes random_id's unpadded b64_url)."""
     return standard.rstrip("=").replace("+", "-").replace("/", "_")
-
-
-def site_paths(site: Site) -> list[str]:
-    """The URL map paths a site answers: its path and everything under it; `/*` is everything (a path rule's `*` only
-    ends a path, after a `/`)."""
-    return ["/*"] if site.path == "/" else [site.path, f"{site.path}/*"]
 
 
 class Edge(pulumi.ComponentResource):
@@ -165,7 +160,7 @@ class Edge(pulumi.ComponentResource):
         # on the longest-path-first basis"), so a service's longer path under a site's still goes to the service.
         site_rules: list[dict[str, object]] = []
         for bucket, (site, _) in sites.items():
-            rule: dict[str, object] = {"paths": site_paths(site), "service": buckets[bucket].id}
+            rule: dict[str, object] = {"paths": path_patterns(site.path), "service": buckets[bucket].id}
             if site.single_page:
                 # A path without an object: the bucket answers 404 (objectViewer lets the fill agent list, so a missing
                 # object is not a 403), and the load balancer answers the app's index.html with 200 instead (Load
@@ -200,7 +195,7 @@ class Edge(pulumi.ComponentResource):
             {
                 "name": "routes" if index == 0 else f"routes-{index + 1}",
                 "default_service": default_of(answered),
-                "path_rules": [{"paths": [route, f"{route}/*"], "service": backends[n].id} for n, route in answered if route != "/"]
+                "path_rules": [{"paths": path_patterns(route), "service": backends[n].id} for n, route in answered if route != "/"]
                 + site_rules,
             }
             for index, answered in enumerate(groups)

@@ -34,6 +34,11 @@ def store_secret(name: str, value: pulumi.Input[str], protect: bool, parent: pul
     The id carries the stack, so two stacks of one app can share a project; by default `<name>-<stack>`.
     The version is never protected: a new value replaces it (`secretData` forces replacement), and the
     engine refuses to replace a protected resource.
+
+    A replaced version is abandoned, not deleted: it stays enabled in Secret Manager. Containers read a pinned version,
+    and the revision before a rotation still pins the old one: a rollback (`stacks.release rollback`) or a canary's
+    previous revision scaling out reads it at start, and Cloud Run does not start an instance whose secret it cannot
+    read (Cloud Run docs, "Configure secrets for services"). Destroying the secret deletes all its versions.
     """
     secret = gcp.secretmanager.Secret(
         name,
@@ -43,7 +48,11 @@ def store_secret(name: str, value: pulumi.Input[str], protect: bool, parent: pul
         opts=keep(parent, protect),
     )
     version = gcp.secretmanager.SecretVersion(
-        name, secret=secret.id, secret_data=value, opts=pulumi.ResourceOptions(parent=secret, protect=False)
+        name,
+        secret=secret.id,
+        secret_data=value,
+        deletion_policy="ABANDON",
+        opts=pulumi.ResourceOptions(parent=secret, protect=False),
     )
     return SecretRef(secret, version.version)
 

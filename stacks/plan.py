@@ -107,8 +107,13 @@ def physical_names(rendering: Rendering) -> list[PhysicalName]:
 
 
 def name_problems(rendering: Rendering) -> list[str]:
-    """Every physical name the cloud or the engine would refuse, one line each."""
+    """Every physical name, and every free text with a limit, the cloud or the engine would refuse, one line each."""
     problems = []
+    for resource in rendering.resources:
+        for key, most in rule_for(resource).text_limits if resource.custom else ():
+            text = dig(resource.inputs, key)
+            if isinstance(text, str) and len(text) > most:
+                problems.append(f"{resource.type} {resource.name!r}: {key} has {len(text)} characters; the limit is {most}")
     for found in physical_names(rendering):
         row = rule_for(found.resource)
         where = f"{found.resource.type} {found.resource.name!r}: {found.origin} name {found.name!r}"

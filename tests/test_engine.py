@@ -80,7 +80,8 @@ def longest(cloud: str) -> dict[str, Any]:
         "buckets": {
             "customer-uploads-eu1": {},
             "public-assets-bucket": {"public": True},
-            "single-page-frontend": {"site": {"path": "/a-rather-long-site-path", "singlePage": True}},
+            # A path as long as a route may be (126 characters): whatever text names it must fit too.
+            "single-page-frontend": {"site": {"path": "/a-rather-long-site-path" * 5 + "/site-path", "singlePage": True}},
         },
         "topics": ["order-events-stream1"],
         "secrets": {LONG_SECRET: {}, "SECRET_KEY": {"generate": True}},
@@ -273,6 +274,17 @@ def test_a_new_secret_value_replaces_its_version_and_reaches_the_workloads(cloud
     assert version.resource.name == "pmis-sentry-dsn" and not version.resource.protect
     readers = AWS_TASK if cloud == "aws" else "gcp:cloudrunv2/service:Service"
     assert any(s.resource.type == readers and s.resource.name == "pmis-api" for s in result.changes)
+
+
+def test_a_new_secret_value_leaves_the_version_the_previous_revision_reads() -> None:
+    # Rollback and a canary's previous revision start instances of the revision before the rotation, which pins the
+    # old version: replacing the version must abandon it (the provider's delete then only forgets it), not delete it.
+    result = planned(*changed(with_supplied_secret("gcp-prod"), rotate))
+    (version,) = [s for s in result.of("replace") if s.resource.type == GCP_VERSION]
+    assert version.before is not None and version.before.inputs["deletionPolicy"] == "ABANDON"
+    # The service gets a new revision reading the new version; the one before keeps its pin on the old.
+    (api,) = [s for s in result.changes if s.resource.type == "gcp:cloudrunv2/service:Service" and s.resource.name == "pmis-api"]
+    assert api.action == "update" and "template" in api.changed
 
 
 @pytest.mark.parametrize("cloud", ["aws", "gcp"])

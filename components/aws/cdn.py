@@ -147,22 +147,26 @@ class Cdn(pulumi.ComponentResource):
             return aws.cloudfront.get_cache_policy_output(name=policy, opts=invoke).apply(lambda p: str(p.id))
 
         not_cached = cache_policy(NOT_CACHED)
-        as_the_origin_says = aws.cloudfront.CachePolicy(
-            f"{name}-cached",
-            comment="Cached as the origin's Cache-Control says; one answer per credential, host, cookie and query string",
-            # Nothing without Cache-Control; up to a year with it.
-            default_ttl=0,
-            min_ttl=0,
-            max_ttl=SITE_MAX_TTL_SECONDS,
-            parameters_in_cache_key_and_forwarded_to_origin={
-                "cookies_config": {"cookie_behavior": "all"},
-                "headers_config": {"header_behavior": "whitelist", "headers": {"items": list(CACHE_KEY_HEADERS)}},
-                "query_strings_config": {"query_string_behavior": "all"},
-                "enable_accept_encoding_brotli": True,
-                "enable_accept_encoding_gzip": True,
-            },
-            opts=child,
-        ).id
+        # Custom cache policies count against a per-account quota (CloudFront developer guide, "Quotas", general quotas on
+        # policies; TooManyCachePolicies): one is made only when a path is cached.
+        as_the_origin_says = None
+        if any(b.cached and b.origin == LOAD_BALANCER_ORIGIN for b in behaviours):
+            as_the_origin_says = aws.cloudfront.CachePolicy(
+                f"{name}-cached",
+                comment="Cached as the origin's Cache-Control says; one answer per credential, host, cookie and query string",
+                # Nothing without Cache-Control; up to a year with it.
+                default_ttl=0,
+                min_ttl=0,
+                max_ttl=SITE_MAX_TTL_SECONDS,
+                parameters_in_cache_key_and_forwarded_to_origin={
+                    "cookies_config": {"cookie_behavior": "all"},
+                    "headers_config": {"header_behavior": "whitelist", "headers": {"items": list(CACHE_KEY_HEADERS)}},
+                    "query_strings_config": {"query_string_behavior": "all"},
+                    "enable_accept_encoding_brotli": True,
+                    "enable_accept_encoding_gzip": True,
+                },
+                opts=child,
+            ).id
         everything = aws.cloudfront.get_origin_request_policy_output(name=EVERYTHING_TO_THE_ORIGIN, opts=invoke).apply(lambda p: str(p.id))
         viewer_ip = aws.cloudfront.Function(
             f"{name}-viewer-ip",
@@ -234,7 +238,8 @@ class Cdn(pulumi.ComponentResource):
                     rewrite = aws.cloudfront.Function(
                         short_id(f"{name}-{bucket_name}-single-page", FUNCTION_NAME_MAX - AUTONAME_SUFFIX),
                         runtime=RUNTIME,
-                        comment=f"Answers {site.path} paths that name no file with {site.index}",
+                        # Not the path: a comment takes at most 128 characters (stacks/engine_tables/aws.py).
+                        comment="Answers a single-page app's routes (paths that name no file) with its index.html",
                         code=single_page_code(site.index),
                         publish=True,
                         opts=child,
@@ -251,7 +256,7 @@ class Cdn(pulumi.ComponentResource):
                 "allowed_methods": ALL_METHODS,
                 "cached_methods": CACHED_METHODS,
                 "compress": True,
-                "cache_policy_id": as_the_origin_says if b.cached else not_cached,
+                "cache_policy_id": as_the_origin_says if b.cached and as_the_origin_says is not None else not_cached,
                 "origin_request_policy_id": everything,
                 "function_associations": [{"event_type": "viewer-request", "function_arn": viewer_ip.arn}],
             }

@@ -44,5 +44,8 @@ class TypeRule:
     unique_name: bool = True
     # The provider's mapping sets DeleteBeforeReplace: the old one goes first, so its name can be reused.
     delete_before_replace: bool = False
+    # Free-text inputs the cloud refuses above a length (`comment`, `description`), which mocks and most provider
+    # schemas accept: (input, most characters).
+    text_limits: tuple[tuple[str, int], ...] = ()
     # Where the row comes from: the provider's resource mapping, its schema or source, or the cloud's docs.
     source: str = ""

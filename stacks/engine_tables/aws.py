@@ -104,13 +104,17 @@ RULES: dict[str, TypeRule] = {
         autonamed=True,
         max_length=128,
         pattern=r"\A[A-Za-z0-9_-]+\Z",
+        text_limits=(("comment", 128),),
         source=f"{DEFAULT_AUTONAME}; unverified: {TF}cloudfront/cache_policy.go (no ForceNew: UpdateCachePolicy takes "
-        "every argument, the name too); CloudFront API CachePolicyConfig.Name (letters, digits, '-' and '_', at most 128)",
+        "every argument, the name too); CloudFront API CachePolicyConfig.Name (letters, digits, '-' and '_', at most 128), "
+        "CachePolicyConfig.Comment ('cannot be longer than 128 characters')",
     ),
     "aws:cloudfront/distribution:Distribution": TypeRule(
         replace_on=("staging",),
+        text_limits=(("comment", 128),),
         source=f"unverified: {TF}cloudfront/distribution.go (only `staging` is ForceNew; origins, behaviours, aliases and "
-        "the certificate update in place, each update waiting for the deployment unless wait_for_deployment is false)",
+        "the certificate update in place, each update waiting for the deployment unless wait_for_deployment is false; "
+        "comment StringLenBetween(0, 128))",
     ),
     "aws:cloudfront/function:Function": TypeRule(
         name_key="name",
@@ -118,8 +122,11 @@ RULES: dict[str, TypeRule] = {
         max_length=64,
         pattern=r"\A[A-Za-z0-9_-]+\Z",
         replace_on=("name",),
+        # The provider does not check the comment's length; CreateFunction and UpdateFunction refuse it.
+        text_limits=(("comment", 128),),
         source=f"{DEFAULT_AUTONAME}; {TF}cloudfront/function.go (name Required, ForceNew; code, comment, runtime and publish "
-        "update in place); CloudFront API CreateFunction Name: 1-64 of letters, digits, '-' and '_'",
+        "update in place); CloudFront API CreateFunction Name: 1-64 of letters, digits, '-' and '_'; FunctionConfig "
+        "Comment: 'cannot be longer than 128 characters'",
     ),
     "aws:cloudfront/originAccessControl:OriginAccessControl": TypeRule(
         name_key="name",

@@ -98,6 +98,9 @@ def test_the_load_balancer_answers_only_this_distribution(cdn: Rendering) -> Non
     # Its logs keep the header out, as they keep credentials out.
     logging = cdn.one("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "pmis").inputs
     assert {"singleHeader": {"name": ORIGIN_HEADER.lower()}} in logging["redactedFields"]
+    # The console's sampled requests show headers unredacted: none are kept, by the web ACL or any rule.
+    configs = [acl.inputs["visibilityConfig"], *(r["visibilityConfig"] for r in acl.inputs["rules"])]
+    assert [c["sampledRequestsEnabled"] for c in configs] == [False] * len(configs)
 
 
 def test_the_origin_check_starts_once_the_names_point_at_the_distribution(cdn: Rendering) -> None:
@@ -297,3 +300,32 @@ def test_a_websocket_longer_than_cloudfront_keeps_one_is_refused() -> None:
 
     says = config_error(with_cdn(long_socket))
     assert "services.api.websocket.timeoutSeconds: behind CloudFront" in says and "at most 600" in says
+
+
+def test_the_stack_exports_what_an_invalidation_names(cdn: Rendering) -> None:
+    # README: `aws cloudfront create-invalidation --distribution-id "$(pulumi stack output cdnDistributionId)"`.
+    distribution = answered(cdn.one(DISTRIBUTION, "pmis"))
+    assert (cdn.outputs["cdnDistributionId"], cdn.outputs["cdnDomainName"]) == (distribution["id"], distribution["domainName"])
+
+
+def test_without_a_zone_the_warning_sends_the_names_to_cloudfront_not_the_load_balancer() -> None:
+    def no_zone(app: dict[str, Any]) -> None:
+        del app["domain"]["zone"]
+
+    rendering = render_shared(with_cdn(no_zone))
+    (warning,) = [w for w in rendering.warnings if w.startswith("domain.zone is not set")]
+    assert "CNAME to the CloudFront distribution (the output cdnDomainName), not to the load balancer" in warning
+    assert not rendering.of_type(RECORD)
+
+
+def test_a_custom_cache_policy_is_made_only_for_what_is_cached() -> None:
+    """Custom cache policies count against an account-wide quota: a stack whose services are not cached makes none for
+    them, only the site's."""
+
+    def nothing_cached(app: dict[str, Any]) -> None:
+        app["services"]["web"]["cdn"] = False
+
+    rendering = render_shared(with_cdn(nothing_cached))
+    policies = [p.name for p in rendering.of_type("aws:cloudfront/cachePolicy:CachePolicy")]
+    assert policies == ["pmis-sites"]
+    assert all(b["cachePolicyId"] != "pmis-cached-id" for b in behaviours(rendering).values())

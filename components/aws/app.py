@@ -379,7 +379,8 @@ class AwsApp(pulumi.ComponentResource):
         self.outputs = {
             "url": edge.url if edge else None,
             "loadBalancerDnsName": edge.load_balancer.dns_name if edge else None,
-            **({"cdnDomainName": cdn.distribution.domain_name} if cdn else {}),
+            # The id is what an invalidation names (README, "CDN, static sites and access lists").
+            **({"cdnDomainName": cdn.distribution.domain_name, "cdnDistributionId": cdn.distribution.id} if cdn else {}),
             "clusterName": cluster.name,
             "serviceNames": service_names,
             "databaseEndpoint": database.instance.address if database else None,

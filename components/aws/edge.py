@@ -200,6 +200,7 @@ class Edge(pulumi.ComponentResource):
         self.validation_fqdns: list[pulumi.Output[str]] = []
         self._zone_id: pulumi.Output[str] | None = None
         self._name, self._domain = name, domain
+        self._behind_cdn = origin_secret is not None
         listener = self._listener(name, domain, ordered)
         if domain is not None and origin_secret is None:
             self.point_names_at(self.load_balancer.dns_name, self.load_balancer.zone_id)
@@ -329,6 +330,15 @@ class Edge(pulumi.ComponentResource):
                 )
                 record_fqdns.append(record.fqdn)
             self._zone_id = zone.zone_id
+        elif self._behind_cdn:
+            # The load balancer answers only CloudFront (the web ACL's origin check): a name pointed at it gets 403.
+            pulumi.log.warn(
+                f"domain.zone is not set: create the certificate's validation records, and for {', '.join(domain.names)} a "
+                "CNAME to the CloudFront distribution (the output cdnDomainName), not to the load balancer, which turns "
+                "away every request that does not come through CloudFront. The HTTPS listener and the distribution wait "
+                "until the certificates are issued.",
+                resource=self,
+            )
         else:
             pulumi.log.warn(
                 f"domain.zone is not set: create the certificate's validation record and a DNS record for "
@@ -450,6 +460,10 @@ class Edge(pulumi.ComponentResource):
         after: Sequence[pulumi.Resource] = (),
     ) -> None:
         counting = mode == "count"
+        # The console's sampled requests show every header of a request, the origin header's secret too, to whoever may
+        # read them (wafv2:GetSampledRequests), and no redaction applies to them: behind CloudFront, no samples. The
+        # logs, redacted, still show every request.
+        sampled = origin_secret is None
         rules: list[dict[str, object]] = []
         if origin_secret is not None:
             # Behind CloudFront: only requests carrying this stack's origin header pass. An access rule, not one to try
@@ -474,7 +488,7 @@ class Edge(pulumi.ComponentResource):
                     "visibility_config": {
                         "cloudwatch_metrics_enabled": True,
                         "metric_name": FROM_CDN_ONLY_RULE,
-                        "sampled_requests_enabled": True,
+                        "sampled_requests_enabled": sampled,
                     },
                 }
             )
@@ -489,7 +503,11 @@ class Edge(pulumi.ComponentResource):
                 "statement": {
                     "rate_based_statement": {"limit": RATE_LIMIT_PER_MINUTE, "evaluation_window_sec": 60, **_rate_key(client_ip_header)}
                 },
-                "visibility_config": {"cloudwatch_metrics_enabled": True, "metric_name": RATE_LIMIT_RULE, "sampled_requests_enabled": True},
+                "visibility_config": {
+                    "cloudwatch_metrics_enabled": True,
+                    "metric_name": RATE_LIMIT_RULE,
+                    "sampled_requests_enabled": sampled,
+                },
             }
         ]
         for index, group in enumerate(MANAGED_RULE_GROUPS, start=first + 1):
@@ -504,7 +522,7 @@ class Edge(pulumi.ComponentResource):
                     # `count` overrides the whole group's actions; `none` keeps them (block).
                     "override_action": {"count": {}} if counting else {"none": {}},
                     "statement": {"managed_rule_group_statement": statement},
-                    "visibility_config": {"cloudwatch_metrics_enabled": True, "metric_name": group, "sampled_requests_enabled": True},
+                    "visibility_config": {"cloudwatch_metrics_enabled": True, "metric_name": group, "sampled_requests_enabled": sampled},
                 }
             )
         acl = aws.wafv2.WebAcl(
@@ -512,7 +530,7 @@ class Edge(pulumi.ComponentResource):
             scope="REGIONAL",
             default_action={"allow": {}},
             rules=rules,
-            visibility_config={"cloudwatch_metrics_enabled": True, "metric_name": name, "sampled_requests_enabled": True},
+            visibility_config={"cloudwatch_metrics_enabled": True, "metric_name": name, "sampled_requests_enabled": sampled},
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
         )
         aws.wafv2.WebAclAssociation(name, resource_arn=self.load_balancer.arn, web_acl_arn=acl.arn, opts=pulumi.ResourceOptions(parent=acl))

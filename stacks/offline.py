@@ -509,12 +509,20 @@ _COMPUTED: dict[str, Any] = {
     "gcp:secretmanager/secret:Secret": lambda n, i: {"secretId": i.get("secretId", n)},
 }
 
+
+def _availability_zones(args: dict[str, Any]) -> dict[str, Any]:
+    """An account opted into a Local Zone, as `DescribeAvailabilityZones` answers it: the Local Zone sorts first
+    (`us-east-1-bos-1a` < `us-east-1a`), and only the `opt-in-status` filter leaves it out (EC2 API reference,
+    DescribeAvailabilityZones: Local and Wavelength Zones are `opted-in`, Availability Zones `opt-in-not-required`)."""
+    zones = [("us-east-1-bos-1a", "use1-bos1-az1"), ("us-east-1a", "use1-az1"), ("us-east-1b", "use1-az2"), ("us-east-1c", "use1-az3")]
+    wanted = [f.get("values", []) for f in args.get("filters") or [] if f.get("name") == "opt-in-status"]
+    if wanted:
+        zones = [z for z in zones if ("opted-in" if "-bos-" in z[0] else "opt-in-not-required") in wanted[0]]
+    return {"names": [n for n, _ in zones], "zoneIds": [i for _, i in zones], "id": "us-east-1"}
+
+
 _CALLS: dict[str, Any] = {
-    "aws:index/getAvailabilityZones:getAvailabilityZones": lambda a: {
-        "names": ["us-east-1a", "us-east-1b", "us-east-1c"],
-        "zoneIds": ["use1-az1", "use1-az2", "use1-az3"],
-        "id": "us-east-1",
-    },
+    "aws:index/getAvailabilityZones:getAvailabilityZones": lambda a: _availability_zones(a),
     "aws:index/getCallerIdentity:getCallerIdentity": lambda a: {
         "accountId": ACCOUNT_ID,
         "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/ci",

@@ -30,7 +30,15 @@ class Network(pulumi.ComponentResource):
         encrypted with `log_key_arn` (a key whose policy lets CloudWatch Logs use it: components/aws/logs.py)."""
         super().__init__("shipyard:aws:Network", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        zones = aws.get_availability_zones(state="available", opts=pulumi.InvokeOptions(parent=self)).names
+        # Availability Zones only. An account opted into a Local Zone gets it listed too, sorted first: the stack would put
+        # subnets in a zone that offers a fraction of the services, and an opt-in after the first deploy would shift the
+        # zones, replacing the subnets (EC2 API reference, DescribeAvailabilityZones, `opt-in-status`: Availability
+        # Zones are `opt-in-not-required`).
+        zones = aws.get_availability_zones(
+            state="available",
+            filters=[{"name": "opt-in-status", "values": ["opt-in-not-required"]}],
+            opts=pulumi.InvokeOptions(parent=self),
+        ).names
         zones = zones[: settings.availability_zones]
         # Eight equal blocks: the first four for private subnets, the next four for public ones.
         blocks = list(ipaddress.ip_network(settings.vpc_cidr).subnets(prefixlen_diff=3))

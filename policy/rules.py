@@ -488,6 +488,8 @@ def private_services_stay_private(stack: StackView) -> Violations:
             continue
         if service.props.get("ingress") != "INGRESS_TRAFFIC_INTERNAL_ONLY":
             yield service.urn, "is declared private but its ingress is not internal-only"
+        if service.props.get("invokerIamDisabled") is True:
+            yield service.urn, "is declared private but its invoker IAM check is off: whatever reaches it may call it"
         for grant in stack.referring(service, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "name"):
             if grant.props.get("member") in EVERYONE:
                 yield service.urn, f"is declared private but grants {grant.props.get('role')} to {grant.props.get('member')}"

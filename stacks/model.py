@@ -602,7 +602,9 @@ class Service(Strict):
     public: bool | None = Field(
         default=None,
         description="http only: reachable from the internet. `false` keeps it off the load balancer (AWS: no target group, "
-        "no inbound rule; GCP: internal-only ingress, no public invoker) and takes no `route`",
+        "no inbound rule; GCP: internal-only ingress, Cloud Run's invoker check kept on) and takes no `route`. A public GCP "
+        "service has the invoker check off (Google's recommended way to serve anyone; an organisation policy restricting "
+        "domains refuses the other way, an `allUsers` grant)",
         json_schema_extra={"docs_default": "`true`"},
     )
     concurrency: int | None = Field(
@@ -1001,7 +1003,12 @@ class Bucket(Strict):
         le=INT32_MAX,
         description="With versioning, delete earlier versions this many days after they are replaced (1 to 2147483647)",
     )
-    public: bool = Field(default=False, description="Anyone may read its objects (public-read); the policy pack accepts only that")
+    public: bool = Field(
+        default=False,
+        description="Anyone may read its objects (public-read); the policy pack accepts only that. On GCP this grants "
+        "`allUsers`, which an organisation policy restricting domains or enforcing public access prevention refuses: serve "
+        "such objects as a `site` instead",
+    )
     site: Site | None = Field(
         default=None,
         description="Serve its objects on the domain through the CDN (CloudFront with origin access control on AWS, a Cloud "

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from policy.rules import EVERYONE
 from stacks.offline import Rendering, Resource
 from tests.harness import config_error, inputs_json, render_shared
 
@@ -128,7 +129,8 @@ def test_gcp_private_services_are_internal_and_not_on_the_load_balancer(gcp_tv: 
             for m in gcp_tv.of_type("gcp:cloudrunv2/serviceIamMember:ServiceIamMember")
             if m.inputs["name"] == service["name"]
         ]
-        assert "allUsers" not in members
+        # Only the identities granted roles/run.invoker call it: the check stays on, and nobody anonymous is granted.
+        assert service["invokerIamDisabled"] is False and not EVERYONE & set(members)
 
 
 def test_gcp_the_gateway_reaches_each_private_service_with_its_own_identity(gcp_tv: Rendering) -> None:
@@ -280,6 +282,12 @@ def test_the_policy_pack_fails_any_internet_path_to_a_private_service(aws_tv: Re
     assert any("public IP" in m for m in violations(rule, exposed(aws, "aws:ecs/service:Service", "techvault-auth", public_ip)))
     found = violations(rule, exposed(gcp, "gcp:cloudrunv2/service:Service", "techvault-auth", all_ingress))
     assert any("not internal-only" in m for m in found)
+
+    def no_invoker_check(props: dict[str, Any]) -> None:
+        props["invokerIamDisabled"] = True
+
+    found = violations(rule, exposed(gcp, "gcp:cloudrunv2/service:Service", "techvault-auth", no_invoker_check))
+    assert any("invoker IAM check is off" in m for m in found)
 
 
 def test_the_engine_model_knows_every_resource_these_render(aws_tv: Rendering, gcp_tv: Rendering) -> None:

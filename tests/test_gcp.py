@@ -119,8 +119,12 @@ def test_worker_is_a_worker_pool_with_no_ingress_and_no_public_invoker(gcp_prod:
     assert pool["scaling"] == {"scalingMode": "MANUAL", "manualInstanceCount": 2}
     assert "ingress" not in pool and pool["deletionProtection"] is False
     assert not any(r.type.startswith("gcp:cloudrunv2/workerPoolIam") for r in gcp_prod.resources)
-    invokers = {m.inputs["name"] for m in gcp_prod.of_type("gcp:cloudrunv2/serviceIamMember:ServiceIamMember")}
-    assert invokers == {"pmis-api-gcp-prod", "pmis-web-gcp-prod"}
+    # The public services answer anyone through the load balancer with Cloud Run's invoker check off (no allUsers grant,
+    # which an organisation's domain-restricted sharing refuses); nothing else is opened.
+    anonymous = {s.inputs["name"] for s in gcp_prod.of_type(RUN_SERVICE) if s.inputs["invokerIamDisabled"]}
+    assert anonymous == {"pmis-api-gcp-prod", "pmis-web-gcp-prod"}
+    everyone = {"allUsers", "allAuthenticatedUsers"}
+    assert not [m for m in gcp_prod.resources if m.type.endswith("IamMember") and m.inputs.get("member") in everyone]
 
 
 def test_scheduler_runs_the_job_at_midnight_utc_with_an_oauth_token(gcp_prod: Rendering) -> None:

@@ -53,6 +53,11 @@ class HttpService(pulumi.ComponentResource):
             ingress=INGRESS_INTERNAL if not svc.is_public else INGRESS_LOAD_BALANCER if behind_load_balancer else INGRESS_ALL,
             # Stateless: nothing is lost by deleting it, and the default guard blocks `pulumi destroy`.
             deletion_protection=False,
+            # Public services answer unauthenticated requests (through the load balancer when there is one). Cloud Run's
+            # recommended way is to turn its invoker IAM check off, not to grant roles/run.invoker to allUsers, which an
+            # organisation policy restricting domains (iam.allowedPolicyMemberDomains) refuses (Cloud Run docs, "Allowing
+            # public (unauthenticated) access"). A private service keeps the check: only the identities granted it call it.
+            invoker_iam_disabled=svc.is_public,
             template={
                 "service_account": identity.email,
                 "execution_environment": "EXECUTION_ENVIRONMENT_GEN2",
@@ -74,16 +79,6 @@ class HttpService(pulumi.ComponentResource):
                 ignore_changes=["traffics"] if svc.rollout.shifts_traffic else None,
             ),
         )
-        if svc.is_public:
-            # Public services answer unauthenticated requests (through the load balancer when there is one).
-            gcp.cloudrunv2.ServiceIamMember(
-                f"{name}-public",
-                name=self.service.name,
-                location=region,
-                role="roles/run.invoker",
-                member="allUsers",
-                opts=pulumi.ResourceOptions(parent=self.service),
-            )
         self.register_outputs({"uri": self.service.uri})
 
 

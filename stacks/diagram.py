@@ -106,6 +106,7 @@ def _collapse(paths: Iterable[str]) -> list[str]:
 class _Edge:
     balancer: str = ""
     waf: str = ""
+    waf_first: bool = False  # the WAF is in front of the CDN (CloudFront's own web ACL), not between it and the balancer
     domain: str = ""
     cdn: set[str] = field(default_factory=set)  # services behind the CDN
     routes: dict[str, list[str]] = field(default_factory=dict)  # service -> paths
@@ -118,10 +119,14 @@ def _aws_edge(g: _Graph) -> _Edge | None:
     if not balancers:
         return None
     edge = _Edge(balancer="Application Load Balancer")
-    acl = g.rendering.of_type("aws:wafv2/webAcl:WebAcl")
-    if acl and g.rendering.of_type("aws:wafv2/webAclAssociation:WebAclAssociation"):
-        rules = acl[0].inputs.get("rules") or []
+    acls = g.rendering.of_type("aws:wafv2/webAcl:WebAcl")
+    # Behind CloudFront the rules that protect are on the distribution (scope CLOUDFRONT), in front of it; the load
+    # balancer's own only checks that a request came through it.
+    at_the_edge = [a for a in acls if a.inputs.get("scope") == "CLOUDFRONT"]
+    if at_the_edge or (acls and g.rendering.of_type("aws:wafv2/webAclAssociation:WebAclAssociation")):
+        rules = (at_the_edge or acls)[0].inputs.get("rules") or []
         edge.waf = f"AWS WAF<br/>{len(rules)} rule groups"
+        edge.waf_first = bool(at_the_edge)
     aliases = [r for r in g.rendering.of_type("aws:route53/record:Record") if r.inputs.get("aliases")]
     edge.domain = str(aliases[0].inputs.get("name", "")).rstrip(".") if aliases else ""
     for distribution in g.rendering.of_type("aws:cloudfront/distribution:Distribution"):
@@ -358,10 +363,13 @@ def diagram(rendering: Rendering, app: App) -> str:
             out.append(f"    cdn[[{_label('Cloud CDN')}]]")
         out.append("  end")
         entry = "lb"
-        first = "cdn" if edge.front else "users"
-        if edge.front:
-            g.edges.append("  users --> cdn")
-        g.edges += [f"  {first} --> waf", "  waf --> lb"] if edge.waf else [f"  {first} --> lb"]
+        if edge.front and edge.waf_first:
+            g.edges += ["  users --> waf", "  waf --> cdn", "  cdn --> lb"]
+        else:
+            first = "cdn" if edge.front else "users"
+            if edge.front:
+                g.edges.append("  users --> cdn")
+            g.edges += [f"  {first} --> waf", "  waf --> lb"] if edge.waf else [f"  {first} --> lb"]
 
     services = {n: s for n, s in sorted(app.services.items()) if _present(g, n)}
     jobs = {n: j for n, j in sorted(app.jobs.items()) if _present(g, n)}

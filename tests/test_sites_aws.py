@@ -15,8 +15,6 @@ from components.aws.cdn import (
     EVERYTHING_TO_THE_ORIGIN,
     NOT_CACHED,
     ORIGIN_HEADER,
-    VIEWER_IP_CODE,
-    VIEWER_IP_HEADER,
     single_page_code,
 )
 from stacks.config import PROJECT, load
@@ -28,6 +26,7 @@ from tests.harness import config_error, render_shared, stack_app
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 RECORD = "aws:route53/record:Record"
 FUNCTION = "aws:cloudfront/function:Function"
+ACL = "aws:wafv2/webAcl:WebAcl"
 
 
 def answered(resource: Resource) -> dict[str, Any]:
@@ -118,22 +117,35 @@ def test_the_origin_check_starts_once_the_names_point_at_the_distribution(cdn: R
 
 
 def test_the_origin_check_blocks_even_while_the_waf_only_counts() -> None:
-    rules = render_shared(with_cdn(lambda a: a.update(wafMode="count"))).one("aws:wafv2/webAcl:WebAcl", "pmis").inputs["rules"]
-    by_name = {r["name"]: r for r in rules}
-    assert by_name["from-cdn-only"]["action"] == {"block": {}}
-    assert by_name["rate-limit"]["action"] == {"count": {}}
+    rendering = render_shared(with_cdn(lambda a: a.update(wafMode="count")))
+    (origin_check,) = rendering.one(ACL, "pmis").inputs["rules"]
+    assert origin_check["name"] == "from-cdn-only" and origin_check["action"] == {"block": {}}
+    at_the_edge = {r["name"]: r for r in rendering.one(ACL, "pmis-cdn").inputs["rules"]}
+    assert at_the_edge["rate-limit"]["action"] == {"count": {}}
+    assert all(r["overrideAction"] == {"count": {}} for n, r in at_the_edge.items() if n != "rate-limit")
 
 
-def test_the_rate_limit_counts_the_viewer_not_cloudfront(cdn: Rendering) -> None:
-    (rate,) = [r for r in cdn.one("aws:wafv2/webAcl:WebAcl", "pmis").inputs["rules"] if r["name"] == "rate-limit"]
-    statement = rate["statement"]["rateBasedStatement"]
-    assert statement["aggregateKeyType"] == "FORWARDED_IP" and statement["forwardedIpConfig"]["headerName"] == VIEWER_IP_HEADER
-    # Each load-balancer behaviour runs the function that writes the header, overwriting a client's own.
-    function = cdn.one(FUNCTION, "pmis-viewer-ip")
-    for behaviour in (b for b in behaviours(cdn).values() if b["targetOriginId"] == "load-balancer"):
-        assert [a["functionArn"] for a in behaviour["functionAssociations"]] == [answered(function)["arn"]]
-    request = run_function(VIEWER_IP_CODE, {"uri": "/api/x", "headers": {VIEWER_IP_HEADER.lower(): {"value": "1.2.3.4"}}}, "203.0.113.9")
-    assert request["headers"][VIEWER_IP_HEADER.lower()] == {"value": "203.0.113.9"}
+def test_the_distributions_own_web_acl_sees_the_viewer_and_every_request(cdn: Rendering) -> None:
+    """At the load balancer every request comes from a CloudFront address, and cached answers never arrive: the rate
+    limit and the managed rules (the IP reputation list among them) sit on the distribution, keyed on the viewer."""
+    acl = cdn.one(ACL, "pmis-cdn")
+    assert acl.inputs["scope"] == "CLOUDFRONT" and acl.inputs["region"] == CERTIFICATE_REGION
+    assert cdn.one(DISTRIBUTION, "pmis").inputs["webAclId"] == answered(acl)["arn"]
+    rules = {r["name"]: r for r in acl.inputs["rules"]}
+    assert rules["rate-limit"]["statement"]["rateBasedStatement"]["aggregateKeyType"] == "IP"
+    assert {"AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet"} <= set(rules)
+    # Its logs are in us-east-1 too, where WAF writes a CLOUDFRONT web ACL's logs, with credentials left out.
+    logs = cdn.one("aws:cloudwatch/logGroup:LogGroup", "pmis-cdn-waf").inputs
+    assert logs["region"] == CERTIFICATE_REGION and logs["name"].startswith("aws-waf-logs-")
+    logging = cdn.one("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "pmis-cdn").inputs
+    assert logging["region"] == CERTIFICATE_REGION and {"singleHeader": {"name": "authorization"}} in logging["redactedFields"]
+    # The load balancer's own web ACL only checks the origin header: nothing there counts CloudFront's addresses.
+    assert [r["name"] for r in cdn.one(ACL, "pmis").inputs["rules"]] == ["from-cdn-only"]
+
+
+def test_without_the_waf_the_distribution_has_no_web_acl() -> None:
+    rendering = render_shared(with_cdn(lambda a: a.update(wafMode="off", profile="development")))
+    assert not rendering.of_type(ACL) and rendering.one(DISTRIBUTION, "pmis").inputs.get("webAclId") is None
 
 
 def test_every_name_points_at_the_distribution(cdn: Rendering) -> None:
@@ -284,7 +296,8 @@ def test_the_diagram_puts_cloudfront_in_front_and_draws_the_site(cdn: Rendering)
     app = with_cdn()
     text = diagram(cdn, load({f"{PROJECT}:{k}": v for k, v in app.items()}, []).app)
     assert 'cdn[["CloudFront<br/>app.example.com"]]' in text
-    assert "  users --> cdn\n  cdn --> waf\n  waf --> lb" in text
+    # CloudFront's own web ACL is in front of it; the load balancer's origin check is not drawn as a WAF.
+    assert "  users --> waf\n  waf --> cdn\n  cdn --> lb" in text and "AWS WAF<br/>5 rule groups" in text
     assert '  lb -- "/, cached" --> svc_web' in text and '  lb -- "/api" --> svc_api' in text
     assert '  cdn -- "/admin" --> bucket_admin' in text
 

@@ -15,6 +15,7 @@ from components.aws.dashboard import Dashboard
 from components.aws.database import Database
 from components.aws.discovery import Discovery
 from components.aws.edge import Edge, Route
+from components.aws.firewall import CLOUDFRONT_SUFFIX, protection_rules, web_acl
 from components.aws.job import ScheduledJob
 from components.aws.limits import database_class
 from components.aws.logs import AccessLogs, app_key_policy
@@ -176,6 +177,18 @@ class AwsApp(pulumi.ComponentResource):
         )
         cdn = None
         if edge is not None and app.domain is not None and origin_secret is not None:
+            # The rate limit and the managed rules on the distribution, where they see the viewer and every request.
+            cdn_acl = (
+                web_acl(
+                    f"{name}{CLOUDFRONT_SUFFIX}",
+                    protection_rules(app.waf_mode == "count"),
+                    settings.log_retention_days,
+                    self,
+                    cloudfront=True,
+                )
+                if app.waf_mode != "off"
+                else None
+            )
             cdn = Cdn(
                 name,
                 app.domain,
@@ -185,6 +198,7 @@ class AwsApp(pulumi.ComponentResource):
                 {n: (buckets.buckets[n], site) for n, site in app.sites.items()},
                 edge.validation_fqdns,
                 opts=child,
+                web_acl_arn=cdn_acl.arn if cdn_acl else None,
             )
             records = edge.point_names_at(cdn.distribution.domain_name, cdn.distribution.hosted_zone_id, cdn=True)
             edge.guard(after=records or [cdn.distribution])

@@ -33,10 +33,8 @@ from stacks.model import Domain, Site
 # CloudFront reads certificates from us-east-1 only (ACM user guide, "Supported Regions": "To use an ACM certificate with
 # Amazon CloudFront, you must request or import the certificate in the US East (N. Virginia) region").
 CERTIFICATE_REGION = "us-east-1"
-# The header carrying the secret that proves a request came through this distribution, and the one carrying the viewer's
-# address for the rate limit (written by the viewer-address function below).
+# The header carrying the secret that proves a request came through this distribution.
 ORIGIN_HEADER = "X-Origin-Verify"
-VIEWER_IP_HEADER = "X-Viewer-Ip"
 # AWS-managed policies, looked up by name (CloudFront developer guide, "Use managed cache policies" and "Use managed
 # origin request policies"): not cached at all; every viewer header, cookie and query string sent to the origin.
 NOT_CACHED = "Managed-CachingDisabled"
@@ -65,13 +63,6 @@ FUNCTION_NAME_MAX = 64
 AUTONAME_SUFFIX = 1 + AUTONAME_RANDOM_CHARS
 # CloudFront Functions runtime 2.0 (CloudFront developer guide, "JavaScript runtime 2.0 features for CloudFront Functions").
 RUNTIME = "cloudfront-js-2.0"
-
-VIEWER_IP_CODE = f"""function handler(event) {{
-  // The viewer's own address, for the load balancer's rate limit; whatever a client sent under this name is replaced.
-  event.request.headers['{VIEWER_IP_HEADER.lower()}'] = {{ value: event.viewer.ip }};
-  return event.request;
-}}
-"""
 
 
 def single_page_code(index: str) -> str:
@@ -113,12 +104,14 @@ class Cdn(pulumi.ComponentResource):
         sites: Mapping[str, tuple[aws.s3.Bucket, Site]],
         validation_fqdns: Sequence[pulumi.Input[str]],
         opts: pulumi.ResourceOptions | None = None,
+        web_acl_arn: pulumi.Input[str] | None = None,
     ) -> None:
         """A distribution for every name of `domain`, routing each of `behaviours` (most specific first; a `/` one is the
         default) to the load balancer at `load_balancer_dns`, which it tells by `origin_secret`, or to a site in `sites`
         (an origin `site-<bucket>` per entry). Its certificate is validated by the records at `validation_fqdns`: ACM asks
         the same CNAME for a name in every region of an account, so the load balancer's validation records serve it too
-        (hashicorp/terraform-provider-aws#13653)."""
+        (hashicorp/terraform-provider-aws#13653). `web_acl_arn`: a web ACL of scope CLOUDFRONT that sees every viewer
+        request (components/aws/firewall.py)."""
         super().__init__("shipyard:aws:Cdn", name, None, opts)
         paths = [b.path for b in behaviours]
         if len(set(paths)) < len(paths):
@@ -168,14 +161,6 @@ class Cdn(pulumi.ComponentResource):
                 opts=child,
             ).id
         everything = aws.cloudfront.get_origin_request_policy_output(name=EVERYTHING_TO_THE_ORIGIN, opts=invoke).apply(lambda p: str(p.id))
-        viewer_ip = aws.cloudfront.Function(
-            f"{name}-viewer-ip",
-            runtime=RUNTIME,
-            comment="Passes the viewer's address to the load balancer's rate limit",
-            code=VIEWER_IP_CODE,
-            publish=True,
-            opts=child,
-        )
         origins: list[dict[str, object]] = [
             {
                 "origin_id": LOAD_BALANCER_ORIGIN,
@@ -258,7 +243,6 @@ class Cdn(pulumi.ComponentResource):
                 "compress": True,
                 "cache_policy_id": as_the_origin_says if b.cached and as_the_origin_says is not None else not_cached,
                 "origin_request_policy_id": everything,
-                "function_associations": [{"event_type": "viewer-request", "function_arn": viewer_ip.arn}],
             }
 
         root = [b for b in behaviours if b.path == "/"]
@@ -278,6 +262,7 @@ class Cdn(pulumi.ComponentResource):
             # CloudFront keeps an error 10 s by default (CloudFront developer guide, "Control how long CloudFront caches
             # errors"): a 502 during a release would be served from the cache after the service recovered.
             custom_error_responses=[{"error_code": code, "error_caching_min_ttl": 0} for code in (500, 502, 503, 504)],
+            web_acl_id=web_acl_arn,
             http_version="http2and3",
             is_ipv6_enabled=True,
             price_class="PriceClass_All",

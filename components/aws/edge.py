@@ -17,43 +17,16 @@ from typing import NamedTuple
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.cdn import ORIGIN_HEADER, VIEWER_IP_HEADER
+from components.aws.cdn import ORIGIN_HEADER
+from components.aws.firewall import from_cdn_only, protection_rules, web_acl
 from components.aws.logs import LOAD_BALANCER_PREFIX, AccessLogs
-from components.naming import host_slug, scoped, short_id
+from components.naming import host_slug, short_id
 from components.paths import path_patterns
 from stacks.engine_tables import AUTONAME_RANDOM_CHARS
 from stacks.model import Domain, WebSocket
 
 # TLS 1.2 and 1.3 only. Source: ELB docs, "Security policies for your Application Load Balancer".
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-# AWS managed rule groups. Source: AWS WAF docs, "AWS Managed Rules rule groups list".
-MANAGED_RULE_GROUPS = (
-    "AWSManagedRulesCommonRuleSet",
-    "AWSManagedRulesKnownBadInputsRuleSet",
-    "AWSManagedRulesAmazonIpReputationList",
-    "AWSManagedRulesSQLiRuleSet",
-)
-# The Core rule set's SizeRestrictions_BODY blocks request bodies over 8 KB, which every upload and many JSON API calls
-# exceed. An ALB's WAF inspects the first 8 KB of a body and cannot inspect more (AWS WAF developer guide, "Body
-# inspection size limits": fixed at 8 KB for Application Load Balancers), so the rule guards against payloads hidden
-# past that point. It is set to count: oversize bodies pass and are counted and logged (label
-# awswaf:managed:aws:core-rule-set:SizeRestrictions_Body), and every other rule still inspects their first 8 KB. The
-# model does not say which routes take uploads, so no route keeps the block (README, "Hardening: what is not done").
-# Source: AWS WAF developer guide, "Core rule set (CRS) managed rule group" and "Overriding rule actions in a rule group".
-COUNTED_MANAGED_RULES = {"AWSManagedRulesCommonRuleSet": ("SizeRestrictions_BODY",)}
-# Requests per client IP per minute before the rate rule answers 429: the figure Cloud Armor bans at on GCP. AWS WAF
-# rate-based rules count over `evaluation_window_sec` (60, 120, 300 or 600) and block while the rate stays above the limit
-# (AWS WAF developer guide, "Rate-based rule statement").
-RATE_LIMIT_PER_MINUTE = 600
-RATE_LIMIT_RULE = "rate-limit"
-FROM_CDN_ONLY_RULE = "from-cdn-only"
-# What a blocked request gets: 403 from the managed rules (WAF's default), 429 from the rate rule.
-TOO_MANY_REQUESTS = 429
-# Headers that carry credentials stay out of the WAF's logs.
-REDACTED_HEADERS = ("authorization", "cookie")
-# A CloudWatch log group a web ACL logs to must be named `aws-waf-logs-...` (AWS WAF developer guide, "Sending web ACL
-# traffic logs to an Amazon CloudWatch Logs log group").
-WAF_LOG_GROUP_PREFIX = "aws-waf-logs-"
 RULE_PRIORITY_STEP = 10
 # The second target group of a service whose traffic shifts, and the rule forwarding to both, are named after it with
 # this suffix; the rule sits this far after the plain rule's priority.
@@ -106,17 +79,6 @@ def _conditions(route: Route) -> list[dict[str, object]]:
     return conditions
 
 
-def _rate_key(client_ip_header: str | None) -> dict[str, object]:
-    """Whom the rate limit counts: the connecting address, or behind the user's CDN the client address it writes into
-    `client_ip_header`. AWS WAF reads the header's first address; a header the CDN overwrites (CloudFlare's
-    CF-Connecting-IP) cannot be forged by a client, the first address of X-Forwarded-For can. Without the header the rule
-    does not apply to the request (AWS WAF developer guide, "Forwarded IP address": fallback_behavior NO_MATCH); counting
-    the CDN's own addresses instead would ban the CDN."""
-    if client_ip_header is None:
-        return {"aggregate_key_type": "IP"}
-    return {"aggregate_key_type": "FORWARDED_IP", "forwarded_ip_config": {"header_name": client_ip_header, "fallback_behavior": "NO_MATCH"}}
-
-
 def _drain_seconds(websocket: WebSocket | None) -> int:
     if websocket is None:
         return DEREGISTRATION_DELAY_SECONDS
@@ -156,9 +118,10 @@ class Edge(pulumi.ComponentResource):
         `client_ip_header`: only a CDN or proxy of the user's reaches it (`allowFrom`), so the rate limit counts the client
         address the proxy writes into this header, not the proxy's own.
 
-        `origin_secret`: CloudFront is in front (components/aws/cdn.py). The web ACL then turns away every request without
-        the origin header carrying this secret, and the rate limit counts the viewer address CloudFront passes on; the
-        domain's names are pointed at the distribution with `point_names_at`, not at the load balancer.
+        `origin_secret`: CloudFront is in front (components/aws/cdn.py). The web ACL then only turns away every request
+        without the origin header carrying this secret (the distribution's own web ACL carries the rate limit and the
+        managed rules: components/aws/firewall.py); the domain's names are pointed at the distribution with
+        `point_names_at`, not at the load balancer.
 
         Each service in `shifting` (one route each) gets a second target group and a listener rule forwarding to both, for
         ECS to move its traffic from one to the other during a release (blue/green, canary, linear).
@@ -459,96 +422,18 @@ class Edge(pulumi.ComponentResource):
         origin_secret: pulumi.Input[str] | None = None,
         after: Sequence[pulumi.Resource] = (),
     ) -> None:
-        counting = mode == "count"
-        # The console's sampled requests show every header of a request, the origin header's secret too, to whoever may
-        # read them (wafv2:GetSampledRequests), and no redaction applies to them: behind CloudFront, no samples. The
-        # logs, redacted, still show every request.
-        sampled = origin_secret is None
-        rules: list[dict[str, object]] = []
-        if origin_secret is not None:
-            # Behind CloudFront: only requests carrying this stack's origin header pass. An access rule, not one to try
-            # out: it blocks under `wafMode: count` too.
-            rules.append(
-                {
-                    "name": FROM_CDN_ONLY_RULE,
-                    "priority": 0,
-                    "action": {"block": {}},
-                    "statement": {
-                        "not_statement": {
-                            "statement": {
-                                "byte_match_statement": {
-                                    "field_to_match": {"single_header": {"name": ORIGIN_HEADER.lower()}},
-                                    "positional_constraint": "EXACTLY",
-                                    "search_string": origin_secret,
-                                    "text_transformations": [{"priority": 0, "type": "NONE"}],
-                                }
-                            }
-                        }
-                    },
-                    "visibility_config": {
-                        "cloudwatch_metrics_enabled": True,
-                        "metric_name": FROM_CDN_ONLY_RULE,
-                        "sampled_requests_enabled": sampled,
-                    },
-                }
-            )
-            client_ip_header = VIEWER_IP_HEADER
-        first = len(rules)
-        rules += [
-            {
-                "name": RATE_LIMIT_RULE,
-                # First, so a flood is turned away before the managed rules inspect it.
-                "priority": first,
-                "action": {"count": {}} if counting else {"block": {"custom_response": {"response_code": TOO_MANY_REQUESTS}}},
-                "statement": {
-                    "rate_based_statement": {"limit": RATE_LIMIT_PER_MINUTE, "evaluation_window_sec": 60, **_rate_key(client_ip_header)}
-                },
-                "visibility_config": {
-                    "cloudwatch_metrics_enabled": True,
-                    "metric_name": RATE_LIMIT_RULE,
-                    "sampled_requests_enabled": sampled,
-                },
-            }
-        ]
-        for index, group in enumerate(MANAGED_RULE_GROUPS, start=first + 1):
-            statement: dict[str, object] = {"vendor_name": "AWS", "name": group}
-            counted = COUNTED_MANAGED_RULES.get(group, ())
-            if counted:
-                statement["rule_action_overrides"] = [{"name": rule, "action_to_use": {"count": {}}} for rule in counted]
-            rules.append(
-                {
-                    "name": group,
-                    "priority": index,
-                    # `count` overrides the whole group's actions; `none` keeps them (block).
-                    "override_action": {"count": {}} if counting else {"none": {}},
-                    "statement": {"managed_rule_group_statement": statement},
-                    "visibility_config": {"cloudwatch_metrics_enabled": True, "metric_name": group, "sampled_requests_enabled": sampled},
-                }
-            )
-        acl = aws.wafv2.WebAcl(
+        # Behind CloudFront the distribution's own web ACL carries the protection rules (components/aws/firewall.py);
+        # this one only checks that a request came through it.
+        behind_cdn = origin_secret is not None
+        acl = web_acl(
             name,
-            scope="REGIONAL",
-            default_action={"allow": {}},
-            rules=rules,
-            visibility_config={"cloudwatch_metrics_enabled": True, "metric_name": name, "sampled_requests_enabled": sampled},
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
+            from_cdn_only(origin_secret) if origin_secret is not None else protection_rules(mode == "count", client_ip_header),
+            log_retention_days,
+            self,
+            log_key_arn=log_key_arn,
+            # The logs would otherwise hold the secret the rule checks.
+            redacted=(ORIGIN_HEADER.lower(),) if behind_cdn else (),
+            sampled=not behind_cdn,
+            after=after,
         )
         aws.wafv2.WebAclAssociation(name, resource_arn=self.load_balancer.arn, web_acl_arn=acl.arn, opts=pulumi.ResourceOptions(parent=acl))
-        # Every request the web ACL sees, with the rule that decided it; WAF adds the log group's resource policy itself.
-        log_group = aws.cloudwatch.LogGroup(
-            f"{name}-waf",
-            name=f"{WAF_LOG_GROUP_PREFIX}{scoped(name)}",
-            retention_in_days=log_retention_days,
-            kms_key_id=log_key_arn,
-            opts=pulumi.ResourceOptions(parent=acl),
-        )
-        aws.wafv2.WebAclLoggingConfiguration(
-            name,
-            resource_arn=acl.arn,
-            log_destination_configs=[log_group.arn],
-            # Behind CloudFront, its origin header too: the logs would otherwise hold the secret the rule checks.
-            redacted_fields=[
-                {"single_header": {"name": header}} for header in (*REDACTED_HEADERS, *((ORIGIN_HEADER.lower(),) if origin_secret else ()))
-            ],
-            opts=pulumi.ResourceOptions(parent=acl),
-        )

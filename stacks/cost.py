@@ -246,6 +246,14 @@ for _docker_type in (
 ):
     FREE[_docker_type] = "no charge: it runs on, or is kept by, the Docker host, whose price is listed as unpriced"
 
+CERTIFICATE_MANAGER_PRICE = (
+    "Google's Certificate Manager price page (cloud.google.com/certificate-manager/pricing) was not in the stored text read; "
+    "third-party pages say certificates beyond the first 100 of a project cost $0.20 a month "
+    "(project-planton.org/docs/catalog/gcp/gcpcertmanagercert) and that map entries are billed too beyond a free allowance "
+    "(visualfoodie.com/understanding-gcp-certificate-manager-costs), so the charge depends on the project's other "
+    "certificates and entries, which the stack does not know"
+)
+
 USAGE: dict[str, str] = {
     "aws:cloudfront/distribution:Distribution": "CloudFront: billed per GB served to viewers and per request (origin fetches "
     "from the load balancer and S3 are free); the traffic is not known",
@@ -265,6 +273,13 @@ USAGE: dict[str, str] = {
     "gcp:compute/backendBucket:BackendBucket": "Cloud CDN: billed per GB served from the cache, per GB of cache fill and per "
     "lookup; the traffic is not known",
     "gcp:storage/bucket:Bucket": "billed per GB stored and per operation; the data volume is not known",
+    # Certificate Manager (the edge with `allowFrom`): not priced, see CERTIFICATE_MANAGER_PRICE.
+    "gcp:certificatemanager/certificate:Certificate": f"a Google-managed certificate: {CERTIFICATE_MANAGER_PRICE}",
+    "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry": f"a certificate map entry: {CERTIFICATE_MANAGER_PRICE}",
+    "gcp:certificatemanager/certificateMap:CertificateMap": "a certificate map: no charge of its own is known (the third-party "
+    f"pages bill only certificates and map entries), not confirmed: {CERTIFICATE_MANAGER_PRICE}",
+    "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": "a DNS authorization: no charge of its own is known (the "
+    f"third-party pages bill only certificates and map entries), not confirmed: {CERTIFICATE_MANAGER_PRICE}",
     "gcp:monitoring/alertPolicy:AlertPolicy": "Cloud Monitoring alerting is billed per condition and per time series it reads; "
     "not in the price table",
     "gcp:projects/iAMAuditConfig:IAMAuditConfig": "data-access audit logs are billed as Cloud Logging ingestion; volume unknown",

@@ -971,8 +971,9 @@ class Site(Strict):
     single_page: bool = Field(
         default=False,
         description="A single-page app: a path under `path` without an object answers `<path>/index.html` (the app's router "
-        "reads the URL). AWS: a CloudFront Function rewrites paths whose last segment has no `.`; GCP: a 404 from the "
-        "bucket answers `index.html` with 200 (the URL map's custom error response)",
+        "reads the URL). AWS: a CloudFront Function rewrites paths whose last segment has no `.`; GCP: a 403 or 404 "
+        "from the bucket (403 for a missing object: Cloud CDN may read objects, not list them) answers `index.html` with "
+        "200 (the URL map's custom error response)",
     )
 
     @field_validator("path")

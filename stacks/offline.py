@@ -506,6 +506,18 @@ _COMPUTED: dict[str, Any] = {
         "certPem": f"-----BEGIN CERTIFICATE-----\n{n}\n-----END CERTIFICATE-----\n"
     },
     "gcp:secretmanager/secretVersion:SecretVersion": lambda n, i: {"version": "1"},
+    # A FIXED_RECORD authorization's one record: a CNAME at _acme-challenge.<domain>, both names with their trailing dot,
+    # the target unique to the authorization (Certificate Manager docs, "Domain authorizations"; the provider's
+    # dns_resource_record name example `_acme-challenge.example.com`).
+    "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": lambda n, i: {
+        "dnsResourceRecords": [
+            {
+                "name": f"_acme-challenge.{i['domain']}.",
+                "type": "CNAME",
+                "data": f"{hashlib.sha256(str(i['domain']).encode()).hexdigest()[:12]}.7.authorize.certificatemanager.goog.",
+            }
+        ]
+    },
     "gcp:secretmanager/secret:Secret": lambda n, i: {"secretId": i.get("secretId", n)},
 }
 

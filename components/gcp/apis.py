@@ -8,8 +8,11 @@ import pulumi
 import pulumi_gcp as gcp
 
 
-def required_apis(*, database: bool, managed_cache: bool, scheduled_jobs: bool, dns_zone: bool, topics: bool = False) -> list[str]:
-    """The APIs an app calls: the base set, plus one per store or feature it uses."""
+def required_apis(
+    *, database: bool, managed_cache: bool, scheduled_jobs: bool, dns_zone: bool, topics: bool = False, certificate_manager: bool = False
+) -> list[str]:
+    """The APIs an app calls: the base set, plus one per store or feature it uses. `certificate_manager`: the edge's
+    certificates are DNS-authorized Certificate Manager certificates (`allowFrom`, components/gcp/certificates.py)."""
     # cloudresourcemanager: project-level IAM bindings go through it.
     apis = ["run", "compute", "iam", "cloudresourcemanager", "secretmanager", "artifactregistry", "logging", "monitoring"]
     if database or managed_cache:
@@ -24,6 +27,8 @@ def required_apis(*, database: bool, managed_cache: bool, scheduled_jobs: bool, 
         apis.append("dns")
     if topics:
         apis.append("pubsub")
+    if certificate_manager:
+        apis.append("certificatemanager")
     return [f"{api}.googleapis.com" for api in apis]
 
 

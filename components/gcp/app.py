@@ -47,6 +47,8 @@ class GcpApp(pulumi.ComponentResource):
             scheduled_jobs=bool(app.jobs),
             dns_zone=app.domain is not None and bool(app.domain.zone),
             topics=bool(app.topics),
+            # Behind the user's own proxy the certificates are Certificate Manager's, authorized by DNS.
+            certificate_manager=app.domain is not None and bool(app.allow_from),
         )
         apis = ProjectApis(name, enabled, opts=child)
         # Everything else waits for the APIs it calls.
@@ -269,6 +271,12 @@ class GcpApp(pulumi.ComponentResource):
             # The URL map whose Cloud CDN cache to invalidate after uploading a site's build (`gcloud compute url-maps
             # invalidate-cdn-cache`; AWS exports cdnDomainName likewise). Only with sites: other stacks' outputs are unchanged.
             **({"cdnUrlMap": edge.url_map.name} if edge is not None and app.sites else {}),
+            # Behind the user's own proxy without a zone: the DNS authorization records to create at their DNS provider.
+            **(
+                {"certificateDnsRecords": edge.certificate_dns_records}
+                if edge is not None and edge.certificate_dns_records is not None
+                else {}
+            ),
             "migration": migration,
             "dashboardUrl": dashboard.url,
         }

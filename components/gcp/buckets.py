@@ -73,10 +73,11 @@ class Buckets(pulumi.ComponentResource):
             force_destroy=False,
             # The policy pack admits public access only on a bucket the model declared public, marked by this label.
             labels={"app": app_name, **({"public-read": "true"} if spec.public else {})},
-            # A site: `/` asks for the bucket itself, which Cloud Storage answers with a listing of its objects (Cloud
-            # CDN's fill agent may list: objectViewer). With a main page suffix it serves index.html instead "of
-            # performing the usual bucket listing", and `<dir>/` serves `<dir>/index.html` (Cloud Storage docs, gsutil
-            # `web set`; "Static website examples and tips").
+            # A site: `/` asks for the bucket itself, which Cloud Storage would answer with a listing of its objects to a
+            # reader that may list (Cloud CDN's fill agent may not: components/gcp/edge.py grants it
+            # legacyObjectReader). With a main page suffix it serves index.html instead "of performing the usual bucket
+            # listing", and `<dir>/` serves `<dir>/index.html` (Cloud Storage docs, gsutil `web set`; "Static website
+            # examples and tips").
             website={"main_page_suffix": "index.html"} if spec.site is not None else None,
             opts=keep(self, protect),
         )

@@ -7,6 +7,12 @@ one, moves the HTTPS proxy to it (an update of `ssl_certificates`, which depends
 the old one last; Compute Engine refuses to delete a certificate a proxy still uses (resourceInUseByAnotherResource).
 A Google-managed certificate is provisioned only once it is attached and the new name resolves to the load balancer,
 so the new name serves TLS some minutes after the DNS change, not before.
+
+With `allowFrom` (a proxying CDN of the user's own in front) the name never resolves to the load balancer, so the edge
+uses DNS-authorized Certificate Manager certificates and a certificate map instead (components/gcp/certificates.py), on
+an HTTPS proxy of its own: turning `allowFrom` on or off creates the other proxy and its certificates, moves the
+forwarding rule to it, then deletes the old proxy and certificates. A new certificate serves once issued, minutes after
+its authorization's CNAME resolves: until then the names answer no valid certificate.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_random as random
 
+from components.gcp.certificates import dns_authorized_certificates, proxy_warning
 from components.naming import host_slug, short_id
 from components.paths import path_patterns
 from stacks.config import ConfigError
@@ -65,6 +72,11 @@ SITE_TTL_SECONDS = 3600
 # `max-age` of the lesser TTL, and an invalidation reaches the CDN, not browsers; five minutes bounds how long a
 # single-page app's index.html stays stale in a browser after a deploy.
 SITE_BROWSER_TTL_SECONDS = 300
+# What Cloud CDN's fill agent is granted on a site's bucket: objects.get only, never objects.list (README, "CDN, static
+# sites and access lists at the edge").
+SITE_READER_ROLE = "roles/storage.legacyObjectReader"
+# What a site's bucket answers for a path without an object: 403 to a reader that cannot list, 404 to one that can.
+SITE_MISSING_OBJECT_CODES = ("403", "404")
 # A Cloud CDN signed request key: 128 bits (Cloud CDN docs, "Use signed URLs": "generating strongly random 128 bits").
 SIGNED_URL_KEY_BYTES = 16
 
@@ -162,12 +174,16 @@ class Edge(pulumi.ComponentResource):
         for bucket, (site, _) in sites.items():
             rule: dict[str, object] = {"paths": path_patterns(site.path), "service": buckets[bucket].id}
             if site.single_page:
-                # A path without an object: the bucket answers 404 (objectViewer lets the fill agent list, so a missing
-                # object is not a 403), and the load balancer answers the app's index.html with 200 instead (Load
-                # Balancing docs, "Custom error response overview"; global external Application Load Balancer only). On
-                # this path rule alone, never the matcher's default policy: an API's own 404 must stay a 404.
+                # A path without an object: the bucket answers 403, not 404 (its reader may get objects but not list
+                # them, and Cloud Storage does not tell a reader that cannot list which objects are missing), and the
+                # load balancer answers the app's index.html with 200 instead (Load Balancing docs, "Custom error
+                # response overview"; global external Application Load Balancer only). 404 too, should the bucket ever
+                # be listable. On this path rule alone, never the matcher's default policy: an API's own 403 or 404 must
+                # stay one. A site's bucket answers nothing else with either: its reader may get every object.
                 rule["custom_error_response_policy"] = {
-                    "error_response_rules": [{"match_response_codes": ["404"], "path": site.index, "override_response_code": 200}],
+                    "error_response_rules": [
+                        {"match_response_codes": list(SITE_MISSING_OBJECT_CODES), "path": site.index, "override_response_code": 200}
+                    ],
                     "error_service": buckets[bucket].id,
                 }
             site_rules.append(rule)
@@ -209,23 +225,48 @@ class Edge(pulumi.ComponentResource):
             path_matchers=matchers,
             opts=child,
         )
-        # One certificate per name (a proxy takes up to 15): adding or removing an alias adds or removes its own, and never
-        # replaces the one serving the domain's name, which a Google-managed certificate's fixed domain list would
-        # (Compute docs, "Use Google-managed SSL certificates": a certificate's domains cannot be changed).
-        certificates = [
-            gcp.compute.ManagedSslCertificate(
-                # Autonamed within Compute's 63 characters: the logical name leaves room for the engine's suffix.
-                name if host == domain.name else short_id(f"{name}-{host_slug(host)}", CERTIFICATE_NAME_MAX - AUTONAME_SUFFIX),
-                managed={"domains": [host]},
-                opts=child,
-            )
-            for host in domain.names
-        ]
+        zone = self._managed_zone(domain.zone) if domain.zone else None
         ssl_policy = gcp.compute.SSLPolicy(name, min_tls_version="TLS_1_2", profile="MODERN", opts=child)
         self.address = gcp.compute.GlobalAddress(name, address_type="EXTERNAL", ip_version="IPV4", opts=child)
-        https_proxy = gcp.compute.TargetHttpsProxy(
-            name, url_map=self.url_map.id, ssl_certificates=[c.id for c in certificates], ssl_policy=ssl_policy.id, opts=child
-        )
+        # Behind the user's own CDN (`allowFrom`) the name resolves to the CDN, never to this load balancer, so a
+        # Google-managed certificate authorized by the load balancer is never issued: DNS-authorized Certificate Manager
+        # certificates instead, served through a certificate map (components/gcp/certificates.py).
+        self.certificate_dns_records: pulumi.Output[list[dict[str, str]]] | None = None
+        if allow_from:
+            authorized = dns_authorized_certificates(name, domain, self, zone)
+            # A proxy of its own, not the other's `sslCertificates` swapped for `certificateMap` in place: the provider's
+            # update calls setSslCertificates before setCertificateMap (terraform-provider-google-beta
+            # compute/resource_compute_target_https_proxy.go), and Compute refuses an empty list while no map is set
+            # ("Certificate Map or at least 1 SSL certificate must be specified", GoogleCloudPlatform/k8s-config-connector
+            # #4602; the switch failing: hashicorp/terraform-provider-google#12513, #17802).
+            # Switching `allowFrom` on or off therefore creates the other proxy, moves the forwarding rule's `target` to
+            # it (in place), and only then deletes the old proxy and its certificates: the rule always points at a proxy
+            # with certificates attached. It waits for the map's entries, so no name is missing from the map it serves.
+            https_proxy = gcp.compute.TargetHttpsProxy(
+                f"{name}-certificate-map",
+                url_map=self.url_map.id,
+                certificate_map=authorized.map_reference,
+                ssl_policy=ssl_policy.id,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=authorized.entries),
+            )
+            if zone is None:
+                self.certificate_dns_records = authorized.dns_records()
+        else:
+            # One certificate per name (a proxy takes up to 15): adding or removing an alias adds or removes its own, and
+            # never replaces the one serving the domain's name, which a Google-managed certificate's fixed domain list would
+            # (Compute docs, "Use Google-managed SSL certificates": a certificate's domains cannot be changed).
+            certificates = [
+                gcp.compute.ManagedSslCertificate(
+                    # Autonamed within Compute's 63 characters: the logical name leaves room for the engine's suffix.
+                    name if host == domain.name else short_id(f"{name}-{host_slug(host)}", CERTIFICATE_NAME_MAX - AUTONAME_SUFFIX),
+                    managed={"domains": [host]},
+                    opts=child,
+                )
+                for host in domain.names
+            ]
+            https_proxy = gcp.compute.TargetHttpsProxy(
+                name, url_map=self.url_map.id, ssl_certificates=[c.id for c in certificates], ssl_policy=ssl_policy.id, opts=child
+            )
         gcp.compute.GlobalForwardingRule(
             f"{name}-https",
             target=https_proxy.id,
@@ -250,8 +291,12 @@ class Edge(pulumi.ComponentResource):
             ip_protocol="TCP",
             opts=child,
         )
-        if domain.zone:
-            zone = self._managed_zone(domain.zone)
+        if allow_from:
+            # Behind the user's own proxy the names point at the proxy, which the proxy's DNS does (CloudFlare answers for
+            # the zone, or a CNAME to it): an A record here would send viewers past the proxy, straight to a load balancer
+            # that admits only the proxy's ranges. The zone, if any, holds only the certificates' records.
+            pulumi.log.warn(proxy_warning(domain.names, zone is not None), resource=self)
+        elif zone is not None:
             for host in domain.names:
                 gcp.dns.RecordSet(
                     name if host == domain.name else f"{name}-{host_slug(host)}",
@@ -313,13 +358,15 @@ class Edge(pulumi.ComponentResource):
             key_value=pulumi.Output.secret(key_bytes.base64.apply(base64url)),
             opts=pulumi.ResourceOptions(parent=backend),
         )
-        # objectViewer, not legacyObjectReader: it also lists, so Cloud Storage answers a missing object 404, not 403,
-        # which a single-page app's fallback matches (Cloud Storage docs, "IAM roles for Cloud Storage").
+        # legacyObjectReader: storage.objects.get alone. objectViewer also grants storage.objects.list, with which a
+        # request for the bucket itself (a site at `/`, before `website.mainPageSuffix` applies, or should it be unset)
+        # could answer a listing of every object (Cloud Storage docs, "IAM roles for Cloud Storage"). Without list, a
+        # missing object answers 403 rather than 404, which a single-page app's fallback matches.
         assert project_number is not None
         gcp.storage.BucketIAMMember(
             f"{name}-cdn-fill",
             bucket=bucket.name,
-            role="roles/storage.objectViewer",
+            role=SITE_READER_ROLE,
             member=pulumi.Output.from_input(project_number).apply(cdn_fill_agent),
             opts=pulumi.ResourceOptions(parent=backend, depends_on=[key]),
         )

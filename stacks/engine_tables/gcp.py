@@ -63,6 +63,52 @@ RULES: dict[str, TypeRule] = {
         replace_on=(*IAM_MEMBER, "location", "project", "repository"),
         source=f"{TF}artifactregistry/iam_artifact_registry_repository.go; tpgiamresource/resource_iam_member.go",
     ),
+    # Certificate Manager (the edge with `allowFrom`, components/gcp/certificates.py). Names: the provider documents 1-64
+    # characters of [a-zA-Z][a-zA-Z0-9_-]* for certificates and DNS authorizations and states none for maps and map
+    # entries; the stricter 63-character lowercase RFC 1035 rule is applied to all four (the names are autonamed from
+    # lowercase logical names). Every one is global: `location` defaults to "global".
+    "gcp:certificatemanager/certificate:Certificate": TypeRule(
+        name_key="name",
+        autonamed=True,
+        max_length=63,
+        pattern=RFC1035_63,
+        # The whole `managed` block is ForceNew (domains, dnsAuthorizations, issuanceConfig): a new name set is a new
+        # certificate, issued afresh. description and labels update in place; selfManaged too at this commit.
+        replace_on=("location", "managed", "name", "project", "scope"),
+        source=f"{TF}certificatemanager/resource_certificate_manager_certificate.go (ForceNew: name, location, managed and "
+        f"its children, scope, project; name 1-64 [a-zA-Z][a-zA-Z0-9_-]*); {SET_AUTONAMING} (resources.go maps only Tok "
+        "for google_certificate_manager_certificate)",
+    ),
+    "gcp:certificatemanager/certificateMap:CertificateMap": TypeRule(
+        name_key="name",
+        autonamed=True,
+        max_length=63,
+        pattern=RFC1035_63,
+        replace_on=("name", "project"),
+        source=f"{TF}certificatemanager/resource_certificate_manager_certificate_map.go (ForceNew: name, project; no location "
+        f"field: global only; description, labels update in place); {SET_AUTONAMING}. Limit unverified: the provider states "
+        "none; 63 assumed",
+    ),
+    "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry": TypeRule(
+        name_key="name",
+        autonamed=True,
+        max_length=63,
+        pattern=RFC1035_63,
+        # `certificates` updates in place: an entry keeps its name when its certificate is replaced.
+        replace_on=("hostname", "map", "matcher", "name", "project"),
+        source=f"{TF}certificatemanager/resource_certificate_manager_certificate_map_entry.go (ForceNew: map, name, hostname, "
+        f"matcher, project; certificates Required, not ForceNew); {SET_AUTONAMING}. Limit unverified: the provider states "
+        "none; 63 assumed",
+    ),
+    "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": TypeRule(
+        name_key="name",
+        autonamed=True,
+        max_length=63,
+        pattern=RFC1035_63,
+        replace_on=("domain", "location", "name", "project", "type"),
+        source=f"{TF}certificatemanager/resource_certificate_manager_dns_authorization.go (ForceNew: domain, name, location, "
+        f"type, project; name 1-64 [a-zA-Z][a-zA-Z0-9_-]*; dns_resource_record computed); {SET_AUTONAMING}",
+    ),
     "gcp:cloudrunv2/job:Job": TypeRule(
         name_key="name",
         autonamed=True,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from stacks.offline import Rendering
+from stacks.offline import Rendering, Resource
 from tests.harness import config_error, render_shared, stack_app
 
 BACKEND = "gcp:compute/backendService:BackendService"
@@ -139,3 +139,24 @@ def test_a_cdn_behind_an_access_list_is_refused(stack: str) -> None:
     app["services"]["web"]["cdn"] = True
     app["allowFrom"] = CDN_RANGES
     assert "services.web.cdn: the CDN answers from its cache before the load balancer's access list" in config_error(app)
+
+
+def names_pointed_at_the_load_balancer(rendering: Rendering) -> list[Resource]:
+    aliases = [r for r in rendering.of_type("aws:route53/record:Record") if r.inputs.get("aliases")]
+    return aliases + [r for r in rendering.of_type("gcp:dns/recordSet:RecordSet") if r.inputs["type"] == "A"]
+
+
+@pytest.mark.parametrize("stack", ["aws-prod", "gcp-prod"])
+def test_behind_an_access_list_the_names_are_left_to_the_proxy(stack: str) -> None:
+    """A name pointed at the load balancer would send viewers past the user's proxy to a load balancer that admits only
+    the proxy's ranges: the zone keeps only the certificates' records, and the render says where the names go."""
+    app = stack_app(stack)
+    app["allowFrom"] = CDN_RANGES
+    if stack == "gcp-prod":
+        without_cdn(app)
+    rendering = render_shared(app)
+    assert names_pointed_at_the_load_balancer(rendering) == []
+    (warning,) = [w for w in rendering.warnings if w.startswith("allowFrom:")]
+    assert "app.example.com at your proxy and the proxy at the load balancer" in warning
+    # Without the access list the stack points the names at its load balancer, as before.
+    assert names_pointed_at_the_load_balancer(render_shared(stack_app(stack)))

@@ -171,6 +171,7 @@ class AwsApp(pulumi.ComponentResource):
                 shifting=frozenset(n for n, svc in app.public_services.items() if svc.rollout.shifts_traffic),
                 client_ip_header=app.client_ip_header if app.allow_from else None,
                 origin_secret=origin_secret,
+                behind_proxy=bool(app.allow_from),
             )
             if routes
             else None

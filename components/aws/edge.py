@@ -112,11 +112,13 @@ class Edge(pulumi.ComponentResource):
         shifting: frozenset[str] = frozenset(),
         client_ip_header: str | None = None,
         origin_secret: pulumi.Input[str] | None = None,
+        behind_proxy: bool = False,
     ) -> None:
         """A load balancer routing each of `routes` (in any order: the most specific path wins) to its service.
 
-        `client_ip_header`: only a CDN or proxy of the user's reaches it (`allowFrom`), so the rate limit counts the client
-        address the proxy writes into this header, not the proxy's own.
+        `behind_proxy`: only a CDN or proxy of the user's reaches it (`allowFrom`). The domain's names point at the proxy,
+        which the proxy's DNS does, so the zone gets only the certificate's records. `client_ip_header`: the rate limit
+        counts the client address the proxy writes into this header, not the proxy's own.
 
         `origin_secret`: CloudFront is in front (components/aws/cdn.py). The web ACL then only turns away every request
         without the origin header carrying this secret (the distribution's own web ACL carries the rate limit and the
@@ -165,7 +167,14 @@ class Edge(pulumi.ComponentResource):
         self._name, self._domain = name, domain
         self._behind_cdn = origin_secret is not None
         listener = self._listener(name, domain, ordered)
-        if domain is not None and origin_secret is None:
+        if domain is not None and behind_proxy:
+            # An alias here would send viewers past the proxy to a load balancer that admits only the proxy's ranges.
+            pulumi.log.warn(
+                f"allowFrom: point {', '.join(domain.names)} at your proxy and the proxy at the load balancer "
+                "(loadBalancerDnsName); the stack creates only the certificate's validation records, not the names' own.",
+                resource=self,
+            )
+        elif domain is not None and origin_secret is None:
             self.point_names_at(self.load_balancer.dns_name, self.load_balancer.zone_id)
         self.routing = [listener, *self._routes(name, ordered, listener)]
         if waf_mode == "count" and production:

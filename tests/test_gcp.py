@@ -109,6 +109,8 @@ def test_secret_access_is_bound_per_secret_not_on_the_project(gcp_prod: Renderin
 def test_no_basic_roles_and_no_default_compute_account(gcp_prod: Rendering) -> None:
     roles = [m.inputs["role"] for m in gcp_prod.resources if m.type.endswith("IAMMember") or m.type.endswith("IamMember")]
     assert not BASIC_ROLES & set(roles)
+    # Workloads reach Cloud SQL at its private IP with a password: no project-wide connector role.
+    assert "roles/cloudsql.client" not in roles
     for resource in gcp_prod.of_type(RUN_SERVICE) + gcp_prod.of_type("gcp:cloudrunv2/workerPool:WorkerPool"):
         account = resource.inputs["template"]["serviceAccount"]
         assert account.endswith("@project.iam.gserviceaccount.com") and "compute@developer" not in account

@@ -127,7 +127,7 @@ class GcpApp(pulumi.ComponentResource):
         workers: dict[str, gcp.cloudrunv2.WorkerPool] = {}
         for svc_name, svc in app.services.items():
             workload = f"{name}-{svc_name}"
-            identity = WorkloadIdentity(workload, name, svc_name, project, svc.database, opts=after_apis)
+            identity = WorkloadIdentity(workload, name, svc_name, project, opts=after_apis)
             wired = wire(svc_name, identity)
             spec = container(registry.images[svc_name], svc.command, svc.args, svc.cpu, svc.memory, wired)
             if svc.kind == "http":
@@ -161,7 +161,7 @@ class GcpApp(pulumi.ComponentResource):
             for job_name, job in app.jobs.items():
                 workload = f"{name}-{job_name}"
                 svc = app.services[job.service]
-                identity = WorkloadIdentity(workload, name, job_name, project, svc.database, opts=after_apis)
+                identity = WorkloadIdentity(workload, name, job_name, project, opts=after_apis)
                 job_wiring = wire(job.service, identity, job)
                 spec = container(registry.images[job.service], job.command, None, job.cpu, job.memory, job_wiring)
                 jobs[job_name] = ScheduledJob(
@@ -183,7 +183,7 @@ class GcpApp(pulumi.ComponentResource):
             release = app.migrate
             svc = app.services[release.service]
             # Runs as the service it migrates for, with the same database access; the deploy runs it before services roll.
-            identity = WorkloadIdentity(f"{name}-migrate", name, "migrate", project, svc.database, opts=after_apis)
+            identity = WorkloadIdentity(f"{name}-migrate", name, "migrate", project, opts=after_apis)
             release_wiring = wire(release.service, identity, release=True)
             spec = container(registry.images[release.service], release.command, None, release.cpu, release.memory, release_wiring)
             migrate_job = cloud_run_job(

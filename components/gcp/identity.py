@@ -18,9 +18,7 @@ class WorkloadIdentity(pulumi.ComponentResource):
     email: pulumi.Output[str]
     member: pulumi.Output[str]
 
-    def __init__(
-        self, name: str, app_name: str, workload: str, project: str, uses_database: bool, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
+    def __init__(self, name: str, app_name: str, workload: str, project: str, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("shipyard:gcp:WorkloadIdentity", name, None, opts)
         self._prefix = name
         self.workload_name = name
@@ -35,11 +33,10 @@ class WorkloadIdentity(pulumi.ComponentResource):
         self.member = pulumi.Output.concat("serviceAccount:", self.account.email)
         # Cloud Run checks at deploy time that the account may read its secrets: workloads wait for these.
         self.grants: list[pulumi.Resource] = []
-        roles = list(TELEMETRY_ROLES)
-        if uses_database:
-            # Cloud SQL grants connect rights per project only.
-            roles.append("roles/cloudsql.client")
-        for role in roles:
+        # No roles/cloudsql.client for a workload that uses the database: it connects to the instance's private IP with
+        # a password, and that role is for the Cloud SQL connectors and Auth Proxy, "not required for accessing an
+        # instance using IP addresses" (Cloud SQL docs, "Roles and permissions": Cloud SQL Client).
+        for role in TELEMETRY_ROLES:
             self.grants.append(
                 gcp.projects.IAMMember(
                     f"{name}-{role.split('/')[1].replace('.', '-').lower()}",

@@ -162,15 +162,27 @@ def test_the_final_snapshot_name_comes_from_a_random_id_created_and_destroyed_wi
 # ---- storage: the cloud grows it, the stack does not shrink it back ----
 
 
-def test_rds_autoscaled_storage_is_not_shrunk_back() -> None:
-    instance = render_app(aws_app(storageGb=50, maxStorageGb=200)).one(RDS)
-    assert "allocatedStorage" in instance.ignore_changes
+def test_rds_autoscaled_storage_is_not_shrunk_back_on_the_primary_or_its_replicas() -> None:
+    rendering = render_app(aws_app(storageGb=50, maxStorageGb=200, readReplica=1))
+    for instance in rendering.of_type(RDS):
+        assert "allocatedStorage" in instance.ignore_changes, instance.name
+        # A replica does not follow the primary's growth: it autoscales to the same ceiling, or its disk fills and
+        # replication stops.
+        assert instance.inputs["maxAllocatedStorage"] == 200, instance.name
 
 
 def test_without_autoscaling_a_storage_change_reaches_the_instance() -> None:
     instance = render_app(aws_app(storageGb=100, maxStorageGb=100)).one(RDS)
     assert "allocatedStorage" not in instance.ignore_changes
-    assert instance.inputs["allocatedStorage"] == 100 and instance.inputs["maxAllocatedStorage"] == 100
+    # RDS refuses a ceiling equal to the size; 0 is autoscaling off, and the provider sends no ceiling then.
+    assert instance.inputs["allocatedStorage"] == 100 and instance.inputs["maxAllocatedStorage"] == 0
+
+
+def test_aws_refuses_a_storage_ceiling_rds_refuses() -> None:
+    error = config_error(aws_app(storageGb=100, maxStorageGb=105))
+    assert "database.maxStorageGb: 105 is less than 10% above storageGb (100)" in error
+    assert "allowed: 100 (autoscaling off) or at least 110" in error
+    render_app(aws_app(storageGb=100, maxStorageGb=110))
 
 
 def test_cloud_sql_autoresized_disk_is_not_shrunk_back(gcp_prod: Rendering) -> None:

@@ -148,7 +148,9 @@ class Database(pulumi.ComponentResource):
             password=password.result,
             port=PORT,
             allocated_storage=spec.storage_gb,
-            max_allocated_storage=spec.max_storage_gb,
+            # 0 turns storage autoscaling off: RDS refuses a ceiling equal to the size ("Invalid max storage size"), and
+            # the provider sends none at 0 (instance.go: MaxAllocatedStorage only when non-zero).
+            max_allocated_storage=spec.max_storage_gb if autoscaling else 0,
             storage_type="gp3",
             storage_encrypted=True,
             kms_key_id=key_arn,
@@ -187,6 +189,9 @@ class Database(pulumi.ComponentResource):
                 identifier_prefix=f"{app_name}-replica-",
                 replicate_source_db=self.instance.identifier,
                 instance_class=instance_class,
+                # A replica starts with the primary's disk and does not follow its growth: it autoscales to the same
+                # ceiling, or replication stops when its disk fills (aws/aws-cdk#16425).
+                max_allocated_storage=spec.max_storage_gb if autoscaling else 0,
                 storage_encrypted=True,
                 kms_key_id=key_arn,
                 vpc_security_group_ids=[group.id],
@@ -206,7 +211,12 @@ class Database(pulumi.ComponentResource):
                 apply_immediately=True,
                 # One after another: RDS refuses a replica of a source that is still busy making the previous one
                 # (InvalidDBInstanceState; hashicorp/terraform-provider-aws#43474).
-                opts=pulumi.ResourceOptions(parent=self.instance, protect=False, depends_on=[monitoring, *self.replicas[-1:]]),
+                opts=pulumi.ResourceOptions(
+                    parent=self.instance,
+                    protect=False,
+                    depends_on=[monitoring, *self.replicas[-1:]],
+                    ignore_changes=["allocatedStorage"] if autoscaling else None,
+                ),
             )
             self.replicas.append(replica)
         replica_hosts = [replica.address for replica in self.replicas]

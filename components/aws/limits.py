@@ -223,6 +223,24 @@ def _workload_env(app: App) -> list[tuple[str, str, dict[str, str], list[str]]]:
     return [(f"services.{name}", name, svc.env, svc.secrets) for name, svc in app.services.items()]
 
 
+# RDS storage autoscaling: "set the maximum storage threshold to at least 10% more than the currently allocated storage"
+# (RDS user guide, "Managing capacity automatically with Amazon RDS storage autoscaling"); otherwise "Invalid max storage
+# size". Equal to the size, the stack turns autoscaling off instead.
+
+
+def _check_storage_ceiling(app: App) -> str | None:
+    database = app.database
+    if database is None or database.max_storage_gb == database.storage_gb:
+        return None
+    least = -(-database.storage_gb * 11 // 10)  # 110 %, rounded up, in integers
+    if database.max_storage_gb >= least:
+        return None
+    return (
+        f"database.maxStorageGb: {database.max_storage_gb} is less than 10% above storageGb ({database.storage_gb}), which "
+        f"RDS refuses as an autoscaling ceiling; allowed: {database.storage_gb} (autoscaling off) or at least {least}"
+    )
+
+
 def _check_inputs(app: App) -> list[str]:
     problems: list[str | None] = []
     for key, _, env, secrets in _workload_env(app):
@@ -261,6 +279,17 @@ def _check_inputs(app: App) -> list[str]:
             "such as 'example.com'"
         )
     assert app.aws is not None
+    problems.append(_check_storage_ceiling(app))
+    if app.aws.ecs_exec:
+        # The SSM agent ECS Exec runs in the container creates directories and files in it: a read-only root filesystem
+        # is not supported (ECS developer guide, "Monitor Amazon ECS containers with ECS Exec", considerations;
+        # aws/containers-roadmap#1359).
+        problems += [
+            f"services.{name}.readOnlyRootFilesystem: ECS Exec (aws.ecsExec) needs a writable root filesystem for its agent; "
+            "allowed: one of the two"
+            for name, svc in app.services.items()
+            if svc.read_only_root_filesystem
+        ]
     problems.append(_check_class("aws.databaseInstanceClass", app.aws.database_instance_class, "db", RDS_FAMILIES, RDS_BURSTABLE))
     problems.append(_check_class("aws.cacheNodeType", app.aws.cache_node_type, "cache", CACHE_FAMILIES, CACHE_BURSTABLE))
     return [p for p in problems if p]

@@ -103,7 +103,11 @@ class Cache(pulumi.ComponentResource):
             snapshot_window="02:00-03:00",
             maintenance_window="sun:05:30-sun:06:30",
             auto_minor_version_upgrade=True,
-            apply_immediately=False,
+            # As for the database (components/aws/database.py): a change of node type or engine version takes effect
+            # at the `pulumi up` that asks for it. Queued for the maintenance window, the provider would read the old
+            # value back and every preview and drift check would show the change again until Sunday (Terraform docs,
+            # aws_elasticache_replication_group, apply_immediately). Multi-AZ groups change one node at a time.
+            apply_immediately=True,
             final_snapshot_identifier=snapshot_name,
             opts=keep(self, protect),
         )

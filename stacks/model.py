@@ -657,7 +657,9 @@ class Service(Strict):
     read_only_root_filesystem: bool = Field(
         default=False,
         description="Mount the container's root filesystem read-only (write to `/tmp` only). AWS: the task's "
-        "`readonlyRootFilesystem`. GCP: refused, Cloud Run has no such setting",
+        "`readonlyRootFilesystem`, with a task-local `/tmp` that Fargate creates owned by root, mode 0755; a non-root "
+        '`user` can write it only if the image declares `VOLUME ["/tmp"]`, whose permissions Fargate then copies (ECS '
+        'developer guide, "Use bind mounts"). Not with `aws.ecsExec`. GCP: refused, Cloud Run has no such setting',
     )
 
     @field_validator("health_path")
@@ -815,7 +817,7 @@ class Job(Strict):
         ge=0,
         le=10,
         description="Retries of a failed or timed-out run (GCP: the task's retries; AWS: the Step Functions state's, a "
-        "minute apart and doubling)",
+        "minute apart and doubling up to 3 minutes: 60, 120, 180 s)",
     )
     cpu: Cpu = Field(default=0.25, description="vCPU, as for services", json_schema_extra={"docs_default": "`0.25` on AWS, `1` on GCP"})
     memory: MemoryMiB = Field(default=512, description="MiB, as for services")

@@ -142,16 +142,30 @@ def test_container_hardening_switches_on_aws() -> None:
     app = stack_app("aws-prod")
     app["services"]["worker"]["healthCommand"] = ["celery", "-A", "app.worker", "inspect", "ping"]
     app["services"]["api"]["readOnlyRootFilesystem"] = True
-    app["aws"]["ecsExec"] = True
     rendering = render_shared(app)
     worker = container(rendering, "pmis-worker")
     assert worker["healthCheck"]["command"] == ["CMD", "celery", "-A", "app.worker", "inspect", "ping"]
     api = container(rendering, "pmis-api")
     assert api["readonlyRootFilesystem"] is True and api["mountPoints"] == [{"sourceVolume": "tmp", "containerPath": "/tmp"}]  # noqa: S108
     assert rendering.one(TASK, "pmis-api").inputs["volumes"] == [{"name": "tmp"}]
+
+
+def test_ecs_exec_switches_on_with_its_permissions() -> None:
+    app = stack_app("aws-prod")
+    app["aws"]["ecsExec"] = True
+    rendering = render_shared(app)
     assert rendering.one("aws:ecs/service:Service", "pmis-api").inputs["enableExecuteCommand"] is True
     policy = inputs_json(rendering.one("aws:iam/rolePolicy:RolePolicy", "pmis-api-task").inputs["policy"])
     assert any("ssmmessages:OpenDataChannel" in s["Action"] for s in policy["Statement"])
+
+
+def test_ecs_exec_beside_a_read_only_root_filesystem_is_refused() -> None:
+    """ECS Exec's agent writes into the container's filesystem and does not run on a read-only root: refused by name, not
+    left to fail when someone needs a shell."""
+    app = stack_app("aws-prod")
+    app["aws"]["ecsExec"] = True
+    app["services"]["api"]["readOnlyRootFilesystem"] = True
+    assert "services.api.readOnlyRootFilesystem: ECS Exec (aws.ecsExec) needs a writable root filesystem" in config_error(app)
 
 
 def test_ecs_exec_is_off_by_default(aws_prod: Rendering) -> None:

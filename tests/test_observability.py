@@ -175,6 +175,9 @@ def test_aws_job_timeout_is_enforced_by_a_step_functions_state_with_the_jobs_ret
     assert run["TimeoutSeconds"] == 120, "jobs.check-overdue-tasks.timeoutSeconds"
     (retry,) = run["Retry"]
     assert retry["MaxAttempts"] == 3 and set(retry["ErrorEquals"]) == {"States.TaskFailed", "States.Timeout"}
+    # PMIS's backoff: 60, 120, 180 s (Step Functions waits IntervalSeconds x BackoffRate^n, at most MaxDelaySeconds).
+    waits = [min(retry["IntervalSeconds"] * retry["BackoffRate"] ** n, retry["MaxDelaySeconds"]) for n in range(retry["MaxAttempts"])]
+    assert waits == [60, 120, 180]
     schedule = aws_prod.one("aws:scheduler/schedule:Schedule").inputs["target"]
     assert schedule["arn"] == "arn:aws:sfn:us-east-1:123456789012:pmis-check-overdue-tasks", "the scheduler starts the workflow"
 

@@ -36,9 +36,12 @@ from stacks.model import Job
 
 # How long the scheduler keeps retrying a failed start before the event goes to the dead-letter queue.
 MAX_EVENT_AGE_SECONDS = 3600
-# The first retry of a failed run waits this long; each next one twice as long.
+# The first retry of a failed run waits this long; each next one twice as long, at most RETRY_MAX_DELAY_SECONDS: 60, 120,
+# 180 s, PMIS's backoff (Step Functions developer guide, "Handling errors in Step Functions workflows": Retry fields
+# IntervalSeconds, BackoffRate, MaxDelaySeconds).
 RETRY_INTERVAL_SECONDS = 60
 RETRY_BACKOFF = 2.0
+RETRY_MAX_DELAY_SECONDS = 180
 # The state that runs the task; its failure names it in the execution's history.
 RUN_STATE = "Run"
 # Errors a run is retried on: a non-zero exit or a failed start (States.TaskFailed), and the timeout, which
@@ -84,6 +87,7 @@ def definition(
                 "IntervalSeconds": RETRY_INTERVAL_SECONDS,
                 "MaxAttempts": job.retries,
                 "BackoffRate": RETRY_BACKOFF,
+                "MaxDelaySeconds": RETRY_MAX_DELAY_SECONDS,
             }
         ]
     return {"Comment": "A scheduled job run with a timeout", "StartAt": RUN_STATE, "States": {RUN_STATE: run}}

@@ -105,7 +105,7 @@ def aws_run_task(migration: dict[str, Any]) -> list[str]:
     }
     return ["aws", "ecs", "run-task", "--cluster", migration["cluster"], "--task-definition", migration["taskDefinition"],
             "--launch-type", "FARGATE", "--network-configuration", json.dumps(network),
-            "--query", "tasks[0].taskArn", "--output", "text"]  # fmt: skip
+            "--query", "{arn: tasks[0].taskArn, failures: failures}", "--output", "json"]  # fmt: skip
 
 
 def gcp_execute(app: App, stack: str) -> list[str]:
@@ -135,7 +135,13 @@ def _describe(cluster: str, task_arn: str, query: str) -> str:
 def run_aws(migration: dict[str, Any], timeout_seconds: int) -> int:
     """Start the task and wait for it; ECS has no task timeout, so the wait enforces the model's one."""
     cluster = migration["cluster"]
-    task_arn = subprocess.run(aws_run_task(migration), check=True, capture_output=True, text=True).stdout.strip()
+    started = json.loads(subprocess.run(aws_run_task(migration), check=True, capture_output=True, text=True).stdout)
+    task_arn = started.get("arn")
+    if not task_arn:
+        # ECS could not place the task (capacity, a subnet, the task definition): it says why in `failures`.
+        reasons = "; ".join(f"{f.get('reason')} ({f.get('arn') or f.get('detail') or ''})" for f in started.get("failures") or [])
+        print(f"the migration task did not start: {reasons or 'ECS gave no reason'}", file=sys.stderr)
+        return 1
     deadline = time.monotonic() + timeout_seconds + START_ALLOWANCE_SECONDS
     while _describe(cluster, task_arn, "tasks[0].lastStatus") != "STOPPED":
         if time.monotonic() > deadline:
@@ -145,8 +151,13 @@ def run_aws(migration: dict[str, Any], timeout_seconds: int) -> int:
             return 1
         time.sleep(POLL_SECONDS)
     exit_code = _describe(cluster, task_arn, "tasks[0].containers[0].exitCode")
-    print(f"migration task {task_arn} exited with {exit_code}")
-    return 0 if exit_code == "0" else 1
+    if exit_code == "0":
+        print(f"migration task {task_arn} exited with 0")
+        return 0
+    # No exit code: the container never ran (an image it could not pull, a secret it could not read); ECS says why.
+    why = _describe(cluster, task_arn, "[tasks[0].stoppedReason, tasks[0].containers[0].reason]")
+    print(f"migration task {task_arn} exited with {exit_code}: {why}", file=sys.stderr)
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:

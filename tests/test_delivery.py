@@ -157,7 +157,7 @@ def test_migrate_runs_the_task_named_by_the_stack_state(monkeypatch, capsys) -> 
     assert "gcloud run jobs execute pmis-migrate-gcp-prod --region us-central1 --project pmis-production --wait" in capsys.readouterr().out
 
 
-def test_migrate_waits_for_the_task_and_fails_on_a_non_zero_exit(monkeypatch) -> None:
+def test_migrate_waits_for_the_task_and_fails_on_a_non_zero_exit(monkeypatch, capsys) -> None:
     calls: list[list[str]] = []
     statuses = iter(["RUNNING", "STOPPED"])
 
@@ -168,12 +168,27 @@ def test_migrate_waits_for_the_task_and_fails_on_a_non_zero_exit(monkeypatch) ->
     def fake_run(command: list[str], **_: Any) -> Done:
         calls.append(command)
         if command[2] == "run-task":
-            return Done("arn:task/1\n")
+            return Done('{"arn": "arn:task/1", "failures": []}\n')
         query = command[command.index("--query") + 1]
-        return Done(next(statuses) if query == "tasks[0].lastStatus" else "3")
+        if query == "tasks[0].lastStatus":
+            return Done(next(statuses))
+        return Done("3" if query.endswith("exitCode") else "Essential container in task exited\tNone")
 
     monkeypatch.setattr("stacks.migrate.subprocess.run", fake_run)
     monkeypatch.setattr("stacks.migrate.time.sleep", lambda _: None)
     migration = {"cluster": "c", "taskDefinition": "td", "subnets": ["s"], "securityGroups": ["g"]}
     assert migrate.run_aws(migration, timeout_seconds=600) == 1, "exit code 3 fails the deploy"
-    assert [c[2] for c in calls] == ["run-task", "describe-tasks", "describe-tasks", "describe-tasks"]
+    assert [c[2] for c in calls] == ["run-task", "describe-tasks", "describe-tasks", "describe-tasks", "describe-tasks"]
+    assert "exited with 3: Essential container in task exited" in capsys.readouterr().err
+
+
+def test_migrate_says_why_ecs_did_not_start_the_task(monkeypatch, capsys) -> None:
+    failure = '{"arn": null, "failures": [{"arn": "arn:td:7", "reason": "RESOURCE:ENI"}]}'
+
+    class Done:
+        stdout, returncode = failure, 0
+
+    monkeypatch.setattr("stacks.migrate.subprocess.run", lambda command, **_: Done())
+    migration = {"cluster": "c", "taskDefinition": "td", "subnets": ["s"], "securityGroups": ["g"]}
+    assert migrate.run_aws(migration, timeout_seconds=600) == 1
+    assert "the migration task did not start: RESOURCE:ENI (arn:td:7)" in capsys.readouterr().err

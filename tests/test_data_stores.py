@@ -16,6 +16,7 @@ from components.aws import limits as aws_limits
 from components.stateful import FINAL_SNAPSHOT_MAX, final_snapshot_identifier
 from stacks.config import PROJECT, ConfigError, load
 from stacks.offline import Rendering, Resource
+from stacks.plan import plan
 from tests.harness import config_error, render_app, stack_app
 
 RDS = "aws:rds/instance:Instance"
@@ -73,6 +74,21 @@ def test_a_major_version_bump_updates_the_instance_in_place_with_a_new_parameter
     # A new family replaces the group; auto-named and not delete-before-replace, the new one is created first.
     assert "name" not in new_group.inputs and not new_group.delete_before_replace
     assert new_group.urn in new.dependencies, "the instance moves to the group in the same update"
+
+
+def test_a_cache_version_bump_moves_to_the_new_familys_parameter_group_in_place() -> None:
+    """ElastiCache refuses version 7 beside a redis6.x parameter group: the group is named, and moves with the version."""
+    app = stack_app("aws-prod")
+    app["cache"]["version"] = "6"
+    before = render_app(app)
+    app["cache"]["version"] = "7"
+    after = render_app(app)
+    result = plan(before, after)
+    step = result.step("aws:elasticache/replicationGroup:ReplicationGroup", "pmis")
+    assert step.action == "update" and {"engineVersion", "parameterGroupName"} <= set(step.changed), step
+    assert step.before is not None and step.after is not None
+    assert (step.before.inputs["parameterGroupName"], step.after.inputs["parameterGroupName"]) == ("default.redis6.x", "default.redis7")
+    assert result.errors == []
 
 
 def test_a_read_replica_leaves_the_old_parameter_group_in_the_same_update() -> None:

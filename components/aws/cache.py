@@ -26,6 +26,11 @@ AMAZON_ROOT_CAS = "".join(
     )
 )
 ENGINE_VERSION = {"6": "6.2", "7": "7.1"}
+# Each version's default parameter group (families redis6.x and redis7), named so a version bump sends the new family's
+# group with the new version: left out, the group read back from the state stays the old family's, which ElastiCache
+# refuses ("Expected a parameter group of family redis7 but found one of family redis6.x";
+# hashicorp/terraform-provider-aws#27748, #26484).
+PARAMETER_GROUP = {"6": "default.redis6.x", "7": "default.redis7"}
 # Neutral memory (GB) -> the smallest node type that holds it. Source: ElastiCache "Supported node types".
 NODE_TYPES = (
     (1.37, "cache.t4g.small"),
@@ -88,6 +93,7 @@ class Cache(pulumi.ComponentResource):
             description=f"{app_name} Redis: cache, Celery broker and result backend",
             engine="redis",
             engine_version=ENGINE_VERSION[spec.version],
+            parameter_group_name=PARAMETER_GROUP[spec.version],
             node_type=node_type,
             num_cache_clusters=2 if spec.high_availability else 1,
             automatic_failover_enabled=spec.high_availability,

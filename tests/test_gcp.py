@@ -25,12 +25,14 @@ def test_apis_are_enabled_and_never_disabled_on_destroy(gcp_prod: Rendering) -> 
         assert apis[f"{api}.googleapis.com"]["disableOnDestroy"] is False
 
 
-def test_network_is_private_with_flow_logs_nat_and_abandoned_peering(gcp_prod: Rendering) -> None:
+def test_network_is_private_with_flow_logs_nat_and_a_peering_a_destroy_removes(gcp_prod: Rendering) -> None:
     assert gcp_prod.one("gcp:compute/network:Network").inputs["autoCreateSubnetworks"] is False
     subnet = gcp_prod.one("gcp:compute/subnetwork:Subnetwork").inputs
     assert subnet["privateIpGoogleAccess"] is True and subnet["logConfig"]
     connection = gcp_prod.one("gcp:servicenetworking/connection:Connection").inputs
-    assert connection["deletionPolicy"] == "ABANDON"
+    # Cloud SQL holds the connection's addresses a while after its own deletion: the peering is removed instead, so the
+    # network can be deleted and a destroy (a pull-request stack's cleanup) finishes.
+    assert connection["deletionPolicy"] == "REMOVE_PEERING"
     assert gcp_prod.one("gcp:compute/routerNat:RouterNat")
 
 

@@ -103,13 +103,14 @@ def test_network_alone_is_custom_mode_with_private_google_access_flow_logs_and_n
     assert [type(r) for r in network.egress] == [gcp.compute.RouterNat]
 
 
-def test_network_alone_peers_for_private_services_and_abandons_the_peering_on_delete() -> None:
+def test_network_alone_peers_for_private_services_and_removes_the_peering_on_delete() -> None:
     built: list[Network] = []
     rendering = render_component(lambda: built.append(Network("app", SETTINGS, private_services=True)))
     reserved = rendering.one("gcp:compute/globalAddress:GlobalAddress").inputs
     assert reserved["purpose"] == "VPC_PEERING" and reserved["addressType"] == "INTERNAL"
     peering = rendering.one("gcp:servicenetworking/connection:Connection")
-    assert peering.inputs["deletionPolicy"] == "ABANDON"
+    # A destroy can delete the network afterwards: an abandoned peering would block it.
+    assert peering.inputs["deletionPolicy"] == "REMOVE_PEERING"
     assert [r.type for r in sources(rendering, peering, "network")] == [NETWORK]
     (network,) = built
     # Workloads start only once they can reach Cloud SQL and Memorystore over the peering.

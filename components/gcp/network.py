@@ -50,8 +50,12 @@ class Network(pulumi.ComponentResource):
                 network=self.network.id,
                 service="servicenetworking.googleapis.com",
                 reserved_peering_ranges=[reserved.name],
-                # Deleting the peering fails while Cloud SQL still holds addresses; abandon it instead.
-                deletion_policy="ABANDON",
+                # Deleting the connection fails while Cloud SQL or Memorystore still holds addresses in it (they release
+                # them some time after their own deletion). REMOVE_PEERING then removes the VPC peering from the network
+                # so the network can go too; ABANDON would leave the peering, which blocks deleting the network, so a
+                # `pulumi destroy` (a pull-request stack's cleanup) could never finish (pulumi-gcp 10
+                # servicenetworking.Connection, `deletion_policy`).
+                deletion_policy="REMOVE_PEERING",
                 opts=on_network,
             )
         router = gcp.compute.Router(name, network=self.network.id, region=settings.region, opts=on_network)

@@ -217,6 +217,19 @@ def test_production_cloud_sql_keeps_its_backups_and_takes_a_final_one(gcp_prod: 
     assert final["enabled"] is True and 1 <= final["retentionDays"] <= 365  # the API's range
 
 
+def test_a_performance_optimized_tier_is_enterprise_plus_on_the_primary_and_its_replicas(gcp_prod: Rendering) -> None:
+    """Cloud SQL refuses a db-perf-optimized tier on the Enterprise edition and any other tier on Enterprise Plus."""
+    app = gcp_app(database={"backupRetentionDays": 30, "readReplica": 1})
+    app["gcp"]["databaseTier"] = "db-perf-optimized-N-4"
+    instances = render_app(app).of_type(CLOUD_SQL)
+    assert len(instances) == 2 and {i.inputs["settings"]["edition"] for i in instances} == {"ENTERPRISE_PLUS"}
+    (primary,) = [i for i in instances if not i.inputs.get("masterInstanceName")]
+    assert primary.inputs["settings"]["backupConfiguration"]["transactionLogRetentionDays"] == 30, "Enterprise Plus keeps up to 35"
+    # Every other tier stays on Enterprise, whose logs are kept at most 7 days.
+    settings = gcp_prod.one(CLOUD_SQL).inputs["settings"]
+    assert settings["edition"] == "ENTERPRISE" and settings["backupConfiguration"]["transactionLogRetentionDays"] <= 7
+
+
 def test_development_cloud_sql_does_not_keep_backups_after_deletion() -> None:
     app = gcp_app()
     app["profile"] = "development"

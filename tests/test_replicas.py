@@ -80,3 +80,10 @@ def test_one_replica_keeps_its_name_and_the_committed_stacks_have_none(aws_prod:
     one = render_shared(with_replicas("aws-prod", True))
     assert [r.name for r in one.of_type("aws:rds/instance:Instance") if r.inputs.get("replicateSourceDb")] == ["pmis-replica"]
     assert "databaseReplicaEndpoints" not in aws_prod.outputs
+
+
+def test_gcp_upgrades_the_replicas_with_the_primary(gcp_prod: Rendering) -> None:
+    """Pulumi updates the primary before its replicas; a major upgrade takes them along, in one Cloud SQL operation."""
+    primary = render_shared(with_replicas("gcp-prod")).one("gcp:sql/databaseInstance:DatabaseInstance", "pmis")
+    assert primary.inputs["includeReplicasForMajorVersionUpgrade"] is True
+    assert "includeReplicasForMajorVersionUpgrade" not in gcp_prod.one("gcp:sql/databaseInstance:DatabaseInstance", "pmis").inputs

@@ -6,6 +6,7 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_random as random
 
+from components.gcp.limits import MAX_LOG_RETENTION_DAYS, edition_of
 from components.gcp.secrets import SecretRef, store_secret
 from components.passwords import generated_password
 from components.stateful import keep
@@ -71,10 +72,11 @@ class Database(pulumi.ComponentResource):
         `replicas_read`: a service reads the replicas, so their URL is stored as a secret."""
         super().__init__("shipyard:gcp:Database", name, None, opts)
         tier = settings.database_tier or TIER[db.size]
+        edition = edition_of(tier)
         autoresize = True
         instance_settings = {
             "tier": tier,
-            "edition": "ENTERPRISE",
+            "edition": edition,
             "availability_type": "REGIONAL" if db.high_availability else "ZONAL",
             "disk_type": "PD_SSD",
             "disk_size": db.storage_gb,
@@ -92,7 +94,7 @@ class Database(pulumi.ComponentResource):
                 "enabled": True,
                 "point_in_time_recovery_enabled": True,
                 "start_time": "03:00",
-                "transaction_log_retention_days": min(db.backup_retention_days, 7),
+                "transaction_log_retention_days": min(db.backup_retention_days, MAX_LOG_RETENTION_DAYS[edition]),
                 "backup_retention_settings": {"retained_backups": db.backup_retention_days, "retention_unit": "COUNT"},
             },
             # With the connection budget the stack checked the workloads against.
@@ -116,6 +118,10 @@ class Database(pulumi.ComponentResource):
             region=settings.region,
             deletion_protection=db.deletion_protection,
             settings=instance_settings,
+            # A major version bump upgrades the replicas with the primary, in the same operation: Pulumi updates the
+            # primary first (the replicas depend on it), which Cloud SQL would otherwise refuse while replicas run the old
+            # version. Input only, read at a major upgrade (provider docs, include_replicas_for_major_version_upgrade).
+            include_replicas_for_major_version_upgrade=True if db.replicas else None,
             # With autoresize on, Cloud SQL grows the disk itself; without this the next `up` would set `diskSize`
             # back, and a smaller disk replaces the instance. The provider says so itself (settings.disk_size:
             # "Note that this value will override the resizing from disk_autoresize ... set lifecycle.ignore_changes
@@ -141,7 +147,7 @@ class Database(pulumi.ComponentResource):
                 deletion_protection=False,
                 settings={
                     "tier": tier,
-                    "edition": "ENTERPRISE",
+                    "edition": edition,
                     "availability_type": "ZONAL",
                     "disk_type": "PD_SSD",
                     "disk_autoresize": True,

@@ -222,6 +222,17 @@ PREDEFINED_TIERS = frozenset(
 )
 
 
+# Enterprise Plus takes only the db-perf-optimized-N tiers, Enterprise every other; the edition follows the tier (Cloud
+# SQL docs, "Cloud SQL editions": "Invalid Tier ... for ... Edition" otherwise). Enterprise Plus keeps transaction logs
+# for point-in-time recovery up to 35 days, Enterprise up to 7 (Cloud SQL docs, "About backups", log retention).
+ENTERPRISE_PLUS_TIER = "db-perf-optimized-N-"
+MAX_LOG_RETENTION_DAYS = {"ENTERPRISE": 7, "ENTERPRISE_PLUS": 35}
+
+
+def edition_of(tier: str) -> str:
+    return "ENTERPRISE_PLUS" if tier.startswith(ENTERPRISE_PLUS_TIER) else "ENTERPRISE"
+
+
 def tier_problem(tier: str) -> str | None:
     custom = CUSTOM_TIER.match(tier)
     if custom is None:

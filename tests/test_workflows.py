@@ -163,19 +163,23 @@ def test_every_committed_stack_is_covered_with_oidc_credentials(name: str) -> No
         assert job["permissions"]["contents"] == "read"
         # Writing is limited to OIDC tokens and the preview's PR comment.
         assert {k for k, v in job["permissions"].items() if v == "write"} <= {"id-token", "pull-requests"}
+        # Only deploy.yml, behind the stack's own environment, deploys; the others plan with read-only credentials.
+        kind = "DEPLOY" if name == "deploy" else "PLAN"
         (aws,) = uses(job, "aws-actions/configure-aws-credentials@")
         assert aws["if"] == "startsWith(matrix.stack, 'aws-')"
-        assert aws["with"]["role-to-assume"] == "${{ vars.AWS_DEPLOY_ROLE_ARN }}"
+        assert aws["with"]["role-to-assume"] == f"${{{{ vars.AWS_{kind}_ROLE_ARN }}}}"
         assert aws["with"]["aws-region"]
         (gcp,) = uses(job, "google-github-actions/auth@")
         assert gcp["if"] == "startsWith(matrix.stack, 'gcp-')"
         assert gcp["with"]["workload_identity_provider"] == "${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}"
-        assert gcp["with"]["service_account"] == "${{ vars.GCP_DEPLOY_SERVICE_ACCOUNT }}"
+        assert gcp["with"]["service_account"] == f"${{{{ vars.GCP_{kind}_SERVICE_ACCOUNT }}}}"
         (pulumi_auth,) = uses(job, "pulumi/auth-actions@")
-        assert pulumi_auth["with"] == {
-            "organization": "${{ vars.PULUMI_ORG }}",
-            "requested-token-type": "urn:pulumi:token-type:access_token:organization",
-        }
+        token = (
+            {"requested-token-type": "urn:pulumi:token-type:access_token:organization"}
+            if name == "deploy"
+            else {"requested-token-type": "urn:pulumi:token-type:access_token:team", "scope": "team:${{ vars.PULUMI_PLAN_TEAM }}"}
+        )
+        assert pulumi_auth["with"] == {"organization": "${{ vars.PULUMI_ORG }}", **token}
         # The program's dependencies are installed into venv before Pulumi runs it.
         install = next(i for i, s in enumerate(steps(job)) if "-r requirements.txt" in s.get("run", ""))
         assert install < min(steps(job).index(s) for s in pulumi_commands(job))
@@ -193,6 +197,26 @@ def test_changes_are_tested_with_the_readme_command_first(name: str) -> None:
     assert python["with"]["python-version"] == "3.11"
     for job in pulumi_jobs(wf).values():
         assert job["needs"] == "test"
+
+
+@pytest.mark.parametrize("name", ["preview", "drift"])
+def test_previews_of_production_ask_only_for_what_environment_plan_is_trusted_with(name: str) -> None:
+    """On pull_request the workflow is the pull request's own code: it must not be able to ask for the deploy roles,
+    whose trust admits only environment:aws-prod / environment:gcp-prod (README, "Workflows")."""
+    (job,) = pulumi_jobs(workflow(name)).values()
+    assert job["environment"] == "plan" and job["environment"] not in cloud_stacks()
+    (deploy_job,) = pulumi_jobs(workflow("deploy")).values()
+    deploying = {v for a in CREDENTIAL_ACTIONS for v in re.findall(r"vars\.(\w+)", json.dumps(uses(deploy_job, a)[0]["with"]))}
+    deploying -= {"PULUMI_ORG", "AWS_REGION", "GCP_WORKLOAD_IDENTITY_PROVIDER"}
+    assert deploying and not deploying & set(re.findall(r"vars\.(\w+)", json.dumps(workflow(name))))
+
+
+def test_a_pull_request_from_a_fork_gets_no_cloud_preview_but_its_report() -> None:
+    jobs = workflow("preview")["jobs"]
+    fork = pull_request_event("synchronize", fork=True)
+    assert not evaluate(jobs["preview"]["if"], fork)
+    assert evaluate(jobs["preview"]["if"], pull_request_event("synchronize"))
+    assert "if" not in jobs["report"]
 
 
 def test_preview_comments_every_stack_on_the_pull_request() -> None:

@@ -44,6 +44,19 @@ def test_the_aws_redis_url_requires_certificate_checks(aws_prod: Rendering) -> N
     assert document["ca"].count("-----BEGIN CERTIFICATE-----") == 4, "Amazon's root CAs, as REDIS_CA_CERT"
 
 
+def test_the_gcp_redis_ca_file_holds_every_ca_memorystore_lists(gcp_prod: Rendering) -> None:
+    """During a CA rotation Memorystore lists the new CA beside the old: clients must trust both."""
+    from components.gcp.cache import ca_bundle
+
+    old, new = (
+        "-----BEGIN CERTIFICATE-----\nold\n-----END CERTIFICATE-----",
+        "-----BEGIN CERTIFICATE-----\nnew\n-----END CERTIFICATE-----\n",
+    )
+    assert ca_bundle([{"cert": old}, {"cert": new}]) == f"{old}\n{new}"
+    stored = gcp_prod.one("gcp:secretmanager/secretVersion:SecretVersion", "pmis-redis-ca").inputs["secretData"]
+    assert stored.startswith("-----BEGIN CERTIFICATE-----"), "the instance's CA, from the cloud's answer"
+
+
 def test_the_gcp_redis_url_points_at_the_mounted_ca(gcp_prod: Rendering) -> None:
     url = gcp_prod.one("gcp:secretmanager/secretVersion:SecretVersion", "pmis-redis-url").inputs["secretData"]
     assert url == "rediss://:mock-auth@10.20.1.4:6378/0?ssl_cert_reqs=required&ssl_ca_certs=/var/run/secrets/redis/ca.pem"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import pulumi
 import pulumi_gcp as gcp
 
@@ -12,6 +15,13 @@ from stacks import model
 # Where every workload that uses the cache finds its CA certificate.
 CA_DIRECTORY, CA_FILE = "/var/run/secrets/redis", "ca.pem"
 VERSION = {"6": "REDIS_6_X", "7": "REDIS_7_2"}
+
+
+def ca_bundle(certs: Sequence[Mapping[str, Any]] | None) -> str:
+    """Every CA the instance lists, as one PEM bundle: during a CA rotation Memorystore lists the new CA beside the old
+    one, and a client that trusts both keeps connecting whichever signs the server's certificate (Memorystore for Redis
+    docs, "About in-transit encryption", Certificate Authority rotation)."""
+    return "".join(str(c["cert"]).strip() + "\n" for c in certs or [])
 
 
 class Cache(pulumi.ComponentResource):
@@ -62,7 +72,7 @@ class Cache(pulumi.ComponentResource):
             f"{CA_DIRECTORY}/{CA_FILE}",
         )
         self.url = store_secret(f"{name}-redis-url", pulumi.Output.secret(url), protect, self)
-        # Clients verify the server with this CA; it is public, but ships next to the URL as a secret for one path.
-        ca = self.instance.server_ca_certs.apply(lambda certs: certs[0]["cert"] if certs else "")
+        # Clients verify the server with these CAs; they are public, but ship next to the URL as a secret for one path.
+        ca = self.instance.server_ca_certs.apply(ca_bundle)
         self.ca_certificate = store_secret(f"{name}-redis-ca", ca, protect, self)
         self.register_outputs({"host": self.instance.host})
